@@ -1,0 +1,136 @@
+"""Serve the dashboard on a free local port and drive it with Debian's Chromium.
+
+Shared by the browser tests and the page-render benchmark so both measure the same
+thing: a real Streamlit server and a real headless Chromium, nothing downloaded.
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM_FLAGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1"}
+
+
+def chromium_path() -> str:
+    """The system Chromium (Playwright's own browser download does not work offline)."""
+    candidates = [os.environ.get("MIRADOR_CHROMIUM"), shutil.which("chromium"),
+                  shutil.which("chromium-browser"), "/usr/bin/chromium"]
+    for candidate in candidates:
+        if candidate and Path(candidate).exists():
+            return candidate
+    raise RuntimeError("Chromium not found: install it with `apt-get install -y chromium` "
+                       "or set MIRADOR_CHROMIUM to its path")
+
+
+def free_port() -> int:
+    with contextlib.closing(socket.socket(socket.AF_INET, socket.SOCK_STREAM)) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class Server:
+    url: str
+    process: subprocess.Popen
+    log_path: Path
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+def start_streamlit(script: Path, env: dict[str, str] | None = None, log_dir: Path | None = None,
+                    timeout_s: float = 60) -> Server:
+    """Start `streamlit run script` headless on a free port and wait until it is healthy."""
+    port = free_port()
+    log_dir = log_dir or Path(os.environ.get("TMPDIR", "/tmp"))
+    log_path = log_dir / f"streamlit-{port}.log"
+    log = open(log_path, "w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true",
+         "--browser.gatherUsageStats", "false"],
+        cwd=REPO_ROOT, env={**os.environ, **(env or {})}, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://localhost:{port}"
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"streamlit exited early; log:\n{log_path.read_text()}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return Server(url, process, log_path)
+        except OSError:
+            time.sleep(0.3)
+    process.kill()
+    raise RuntimeError(f"streamlit did not become healthy in {timeout_s}s; log:\n{log_path.read_text()}")
+
+
+@dataclass
+class RequestLog:
+    """Every host the page asked for; anything not local is a broken offline promise."""
+    server_host: str
+    foreign: list[str] = field(default_factory=list)
+
+    def record(self, request) -> None:
+        host = urlparse(request.url).hostname or ""
+        scheme = urlparse(request.url).scheme
+        if scheme in ("data", "blob", "about", "chrome-extension"):
+            return
+        if host not in LOCAL_HOSTS and host != self.server_host:
+            self.foreign.append(request.url)
+
+
+def launch_browser(playwright):
+    return playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
+
+
+def wait_for_render(page, timeout_ms: float = 60_000) -> None:
+    """Wait until Streamlit has finished running the script and plotly has drawn.
+
+    Streamlit keeps a websocket open, so 'network idle' never comes: instead wait for
+    the app shell, then for the running indicator to go away, then for the charts.
+    """
+    page.wait_for_selector('[data-testid="stApp"]', timeout=timeout_ms)
+    page.wait_for_selector('[data-testid="stMain"] h1', timeout=timeout_ms)
+    deadline = time.monotonic() + timeout_ms / 1000
+    quiet_since = None
+    while time.monotonic() < deadline:
+        running = page.locator('[data-testid="stStatusWidget"]').count() > 0 or \
+            page.locator('[data-testid="stSpinner"]').count() > 0 or \
+            page.locator('[data-testid="stSkeleton"]').count() > 0
+        if running:
+            quiet_since = None
+        elif quiet_since is None:
+            quiet_since = time.monotonic()
+        elif time.monotonic() - quiet_since > 0.4:
+            break
+        time.sleep(0.1)
+    # Plotly draws after the element mounts: wait for every chart's main SVG.
+    charts = page.locator('[data-testid="stPlotlyChart"]')
+    for index in range(charts.count()):
+        charts.nth(index).locator(".main-svg").first.wait_for(timeout=timeout_ms)
+
+
+def error_texts(page) -> list[str]:
+    """Text of any exception or error box Streamlit shows."""
+    boxes = page.locator('[data-testid="stException"], [data-testid="stAlertContentError"]')
+    return [boxes.nth(i).inner_text() for i in range(boxes.count())]
