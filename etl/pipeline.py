@@ -1,0 +1,80 @@
+"""The Python API: `check(source)` validates; `run(source, db_path)` validates, derives and loads.
+
+The dashboard calls `run()` to build the database on first start when it is
+missing; the command line (`python -m etl`) is a thin wrapper around both.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from etl import read, transform, validate
+from etl.load import LoadLogEntry, read_boundaries, write_database
+from etl.problems import Problem
+from mirador import paths
+
+Progress = Callable[[str, float], None]  # (stage description, seconds it took)
+
+
+@dataclass
+class Result:
+    ok: bool
+    db_path: Path | None
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    row_counts: dict[str, int] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
+
+
+class _Stages:
+    """Times each stage and reports it to the optional progress callback."""
+
+    def __init__(self, progress: Progress | None):
+        self.progress, self.timings = progress, {}
+
+    def run(self, name: str, description: str, fn, *args):
+        start = time.perf_counter()
+        out = fn(*args)
+        self.timings[name] = time.perf_counter() - start
+        if self.progress:
+            self.progress(description, self.timings[name])
+        return out
+
+
+def _validated(source: Path, stages: _Stages) -> validate.Validated:
+    raw = stages.run("read", f"read {source.name}", read.read_source, source)
+    return stages.run("validate", "validated", validate.validate, raw), raw
+
+
+def check(source: str | Path | None = None) -> list[Problem]:
+    """Every problem in the input (empty list = valid). Writes nothing."""
+    source = Path(source) if source is not None else paths.BUNDLED_INPUT_DIR
+    validated, _ = _validated(source, _Stages(None))
+    return validated.problems
+
+
+def run(source: str | Path | None = None, db_path: str | Path | None = None, *,
+        boundaries_path: str | Path | None = None, progress: Progress | None = None) -> Result:
+    """Validate `source` (folder of CSVs or .xlsx; default the bundled data) and rebuild the database.
+
+    With any problem nothing is written and `Result.ok` is False.
+    """
+    source = Path(source) if source is not None else paths.BUNDLED_INPUT_DIR
+    target = Path(db_path).expanduser().resolve() if db_path is not None else paths.db_path()
+    boundaries_path = Path(boundaries_path) if boundaries_path is not None else paths.BOUNDARIES_PATH
+    stages = _Stages(progress)
+
+    validated, raw = _validated(source, stages)
+    if not validated.ok:
+        return Result(False, None, validated.problems, validated.warnings, timings=stages.timings)
+    marts = stages.run("transform", "derived figures and marts", transform.build_marts, validated.tables)
+    boundaries, boundary_warning = stages.run("boundaries", "boundaries", read_boundaries, boundaries_path)
+    warnings = list(validated.warnings) + ([boundary_warning] if boundary_warning else [])
+    log = LoadLogEntry(
+        source_path=str(source.resolve()),
+        files=[{"name": f.name, "sha256": f.sha256, "rows": f.rows} for f in raw.files],
+        row_counts={}, warnings=warnings)
+    row_counts = stages.run("load", f"wrote {target.name}", write_database, target, marts, boundaries, log)
+    return Result(True, target, [], log.warnings, row_counts, stages.timings)

@@ -1,0 +1,103 @@
+"""A blank workbook for staff: a README sheet explaining every column in three
+languages, then one sheet per input table with its headers.
+
+Everything comes from `etl.contracts` and the catalogues, so the template can
+never disagree with what the validator accepts.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import catalogue
+from etl import parse
+from etl.contracts import CATALOGUE, CODE, COUNTRY, INPUT_TABLES, Column, Table
+
+TYPE_NAMES = {  # column type -> (en, es, pt)
+    "text": ("text", "texto", "texto"),
+    "integer": ("whole number", "número entero", "número inteiro"),
+    "number": ("number", "número", "número"),
+    "date": ("date", "fecha", "data"),
+    "code": ("word from a list", "palabra de una lista", "palavra de uma lista"),
+    "country": ("country", "país", "país"),
+    "catalogue": ("id from a catalogue", "id de un catálogo", "id de um catálogo"),
+    "currency": ("currency code", "código de moneda", "código de moeda"),
+}
+README_HEADER = ("table / tabla / tabela", "column / columna / coluna", "type / tipo / tipo",
+                 "required / obligatoria / obrigatória", "allowed values / valores admitidos / valores admitidos",
+                 "description (English)", "descripción (español)", "descrição (português)")
+INTRO = (
+    "Mirador input workbook. Fill in one sheet per table; the header row must stay in row 1. "
+    "Dates: yyyy-mm-dd, dd/mm/yyyy or Excel dates. Numbers: decimal point or decimal comma. "
+    "Words from a list may be typed in English, Spanish or Portuguese, any case, with or without accents. "
+    "Check the workbook with: python -m etl --check this_file.xlsx",
+    "Libro de carga de Mirador. Complete una hoja por tabla; la fila de encabezados debe quedar en la fila 1. "
+    "Fechas: aaaa-mm-dd, dd/mm/aaaa o fechas de Excel. Números: punto o coma decimal. "
+    "Las palabras de una lista pueden escribirse en español, portugués o inglés, con o sin tildes.",
+    "Livro de carga do Mirador. Preencha uma folha por tabela; a linha de cabeçalhos deve ficar na linha 1. "
+    "Datas: aaaa-mm-dd, dd/mm/aaaa ou datas do Excel. Números: ponto ou vírgula decimal. "
+    "As palavras de uma lista podem ser escritas em português, espanhol ou inglês, com ou sem acentos.",
+)
+
+
+def allowed_values(column: Column) -> str:
+    if column.type == CODE:
+        return "; ".join(f"{r['code']} ({r['label_en']} / {r['label_es']} / {r['label_pt']})"
+                         for r in catalogue.vocabulary() if r["domain"] == column.vocabulary)
+    if column.type == COUNTRY:
+        return "; ".join(f"{r['iso3']} ({r['name_en']} / {r['name_es']} / {r['name_pt']})"
+                         for r in catalogue.countries())
+    if column.type == CATALOGUE:
+        return "; ".join(sorted(set(parse.catalogue_ids(column.catalogue).values())))
+    parts = []
+    if column.minimum is not None:
+        parts.append(f"{'>' if column.exclusive_minimum else '>='} {column.minimum:g}")
+    if column.maximum is not None:
+        parts.append(f"<= {column.maximum:g}")
+    return ", ".join(parts)
+
+
+def readme_rows(tables: tuple[Table, ...] = INPUT_TABLES) -> list[tuple[str, ...]]:
+    rows: list[tuple[str, ...]] = []
+    for table in tables:
+        rows.append((table.name, "", "", "", "key: " + ", ".join(table.key) if table.key else "",
+                     table.description["en"], table.description["es"], table.description["pt"]))
+        for column in table.columns:
+            en, es, pt = TYPE_NAMES[column.type]
+            rows.append((table.name, column.name, f"{en} / {es} / {pt}",
+                         "yes / sí / sim" if column.required else "no / no / não",
+                         allowed_values(column), column.description.get("en", ""),
+                         column.description.get("es", ""), column.description.get("pt", "")))
+    return rows
+
+
+def write_template(out: str | Path) -> Path:
+    import xlsxwriter
+
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    workbook = xlsxwriter.Workbook(str(out))
+    bold = workbook.add_format({"bold": True, "bg_color": "#DDE4EE", "text_wrap": True, "valign": "top"})
+    wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
+    table_row = workbook.add_format({"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#F2F2F2"})
+
+    readme = workbook.add_worksheet("README")
+    for i, text in enumerate(INTRO):
+        readme.merge_range(i, 0, i, len(README_HEADER) - 1, text, wrap)
+        readme.set_row(i, 45)
+    header_at = len(INTRO) + 1
+    readme.write_row(header_at, 0, README_HEADER, bold)
+    for offset, row in enumerate(readme_rows(), start=1):
+        readme.write_row(header_at + offset, 0, row, table_row if not row[1] else wrap)
+    for col, width in enumerate((22, 28, 24, 14, 60, 50, 50, 50)):
+        readme.set_column(col, col, width)
+    readme.freeze_panes(header_at + 1, 2)
+
+    for table in INPUT_TABLES:
+        sheet = workbook.add_worksheet(table.name)
+        sheet.write_row(0, 0, table.column_names, bold)
+        for col, column in enumerate(table.columns):
+            sheet.set_column(col, col, max(14, len(column.name) + 2))
+            sheet.write_comment(0, col, column.description.get("en", ""))
+        sheet.freeze_panes(1, 0)
+    workbook.close()
+    return out

@@ -1,0 +1,290 @@
+"""Raw string frames -> typed, normalised tables + every problem found, in one run.
+
+Each check is a polars expression over the whole column, so a million
+recommendation rows cost a few column scans, not a million Python calls. Every
+failing row becomes one line of an "issues" frame (row, column, value, expected);
+these are turned into `Problem`s at the end, at most MAX_ROWS_PER_CHECK per check
+(the last one says how many more rows share it).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import polars as pl
+
+import catalogue
+from etl import parse
+from etl.contracts import (
+    CATALOGUE, CODE, COUNTRY, CURRENCY, DATE, DEFAULT_UNIT_RANGE, INPUT_TABLES, INTEGER, NUMBER, TEXT,
+    UNIT_RANGES, YEAR_RANGE, Column, NotBefore, RangeByUnit, RequiredWhen, Table,
+)
+from etl.problems import Problem
+from etl.read import ROW, RawSource, RawTable
+
+MAX_ROWS_PER_CHECK = 100
+ISSUE_SCHEMA = {ROW: pl.Int64, "column": pl.String, "value": pl.String, "expected": pl.String, "check": pl.String}
+
+POLARS_TYPES = {TEXT: pl.String, INTEGER: pl.Int64, NUMBER: pl.Float64, DATE: pl.Date, CODE: pl.String,
+                COUNTRY: pl.String, CATALOGUE: pl.String, CURRENCY: pl.String}
+
+TYPE_WORDS = {
+    INTEGER: "a whole number",
+    NUMBER: "a number (decimal point or decimal comma, e.g. 1234.5 or 1.234,5)",
+    DATE: "a date (yyyy-mm-dd, dd/mm/yyyy or an Excel date)",
+    CURRENCY: "a three-letter ISO 4217 currency code (e.g. PEN, EUR)",
+}
+
+
+@dataclass
+class Validated:
+    tables: dict[str, pl.DataFrame] = field(default_factory=dict)  # typed, contract columns only
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+class _TableCheck:
+    """Checks one raw table against its contract, collecting issues as frames."""
+
+    def __init__(self, raw: RawTable, table: Table):
+        self.raw, self.table = raw, table
+        self.issues: list[pl.DataFrame] = []
+        self.whole_file: list[Problem] = []
+        self.warnings: list[str] = []
+        self.missing: set[str] = set()
+
+    # -- reporting
+    def problem(self, row: int | None, column: str | None, value: str | None, expected: str) -> None:
+        self.whole_file.append(Problem(file=self.raw.file, sheet=self.raw.sheet, row=row, column=column,
+                                       value=value, expected=expected, table=self.table.name))
+
+    def flag(self, frame: pl.DataFrame, failing: pl.Expr, column: str, expected: str | pl.Expr,
+             value: pl.Expr | None = None, check: str | None = None) -> None:
+        value = pl.col(f"{column}__raw") if value is None else value
+        expected_expr = pl.lit(expected) if isinstance(expected, str) else expected
+        found = frame.filter(failing).select(
+            pl.col(ROW), pl.lit(column).alias("column"), value.cast(pl.String).alias("value"),
+            expected_expr.alias("expected"), pl.lit(check or f"{column}:{expected}").alias("check"))
+        if found.height:
+            self.issues.append(found)
+
+    # -- steps
+    def match_headers(self) -> pl.DataFrame:
+        frame = self.raw.frame
+        wanted = {catalogue.fold(c): c for c in self.table.column_names}
+        renames: dict[str, str] = {}
+        for header in frame.columns:
+            if header == ROW:
+                continue
+            # Readers name repeated headers "<name>_duplicated_<n>" and blank ones "".
+            folded = catalogue.fold(re.sub(r"_duplicated_\d+$", "", header))
+            if not folded:
+                if frame.get_column(header).null_count() < frame.height:
+                    self.warnings.append(f"{self._where()}: a column without a header has values; ignored")
+                continue
+            target = wanted.get(folded)
+            if target is None:
+                self.warnings.append(f"{self._where()}: column {header!r} is not part of the table; ignored")
+            elif target in renames.values():
+                self.problem(1, header, header, f"each column once (column {target} appears twice)")
+            else:
+                renames[header] = target
+        frame = frame.select([pl.col(ROW)] + [pl.col(h).alias(f"{t}__raw") for h, t in renames.items()])
+        for column in self.table.columns:
+            if column.name not in renames.values():
+                frame = frame.with_columns(pl.lit(None, pl.String).alias(f"{column.name}__raw"))
+                if column.required:
+                    self.missing.add(column.name)
+                    self.problem(1, column.name, None, f"a column named {column.name} (it is required)")
+        return frame
+
+    def parse_columns(self, frame: pl.DataFrame) -> pl.DataFrame:
+        parsed = []
+        for column in self.table.columns:
+            raw = f"{column.name}__raw"
+            parsed.append(self._parse(frame, column, raw).alias(column.name))
+        return frame.with_columns(parsed)
+
+    def _parse(self, frame: pl.DataFrame, column: Column, raw: str) -> pl.Series:
+        if column.type == INTEGER:
+            return parse.parse_column(frame, raw, parse.integer, pl.Int64)
+        if column.type == NUMBER:
+            return parse.parse_column(frame, raw, parse.number, pl.Float64)
+        if column.type == DATE:
+            return parse.parse_column(frame, raw, parse.date, pl.Date)
+        if column.type == CURRENCY:
+            return parse.parse_column(frame, raw, parse.currency, pl.String)
+        if column.type == CODE:
+            return parse.map_words(frame.get_column(raw), parse.vocabulary_mapper(column.vocabulary))
+        if column.type == COUNTRY:
+            return parse.map_words(frame.get_column(raw), catalogue.normalise_country)
+        if column.type == CATALOGUE:
+            return parse.map_words(frame.get_column(raw), parse.catalogue_mapper(column.catalogue))
+        return frame.get_column(raw)
+
+    def check_values(self, frame: pl.DataFrame) -> None:
+        for column in self.table.columns:
+            name, raw = column.name, pl.col(f"{column.name}__raw")
+            if column.required and name not in self.missing:
+                self.flag(frame, raw.is_null(), name, "a value (this column is required)")
+            if column.type != TEXT:
+                self.flag(frame, raw.is_not_null() & pl.col(name).is_null(), name, _expected_words(column))
+            self._check_range(frame, column)
+
+    def _check_range(self, frame: pl.DataFrame, column: Column) -> None:
+        value = pl.col(column.name)
+        if column.type == DATE:
+            lo, hi = YEAR_RANGE
+            self.flag(frame, ~value.dt.year().is_between(lo, hi), column.name, f"a date between {lo} and {hi}")
+            return
+        if column.minimum is not None:
+            too_low = value <= column.minimum if column.exclusive_minimum else value < column.minimum
+            sign = ">" if column.exclusive_minimum else ">="
+            self.flag(frame, too_low, column.name, f"a value {sign} {column.minimum:g}")
+        if column.maximum is not None:
+            self.flag(frame, value > column.maximum, column.name, f"a value <= {column.maximum:g}")
+
+    def check_rules(self, frame: pl.DataFrame) -> None:
+        for rule in self.table.rules:
+            if isinstance(rule, RequiredWhen):
+                condition = pl.col(rule.when_column).is_not_null()
+                reason = f"filled in when {rule.when_column} is filled in"
+                if rule.when_value is not None:
+                    condition = pl.col(rule.when_column) == rule.when_value
+                    reason = f"filled in when {rule.when_column} is {rule.when_value}"
+                self.flag(frame, condition & pl.col(f"{rule.column}__raw").is_null(), rule.column,
+                          f"a value ({rule.column} must be {reason})")
+            elif isinstance(rule, NotBefore):
+                self.flag(frame, pl.col(rule.column) < pl.col(rule.other), rule.column,
+                          pl.lit(f"a date not before {rule.other} (") + pl.col(rule.other).cast(pl.String) + ")",
+                          check=f"{rule.column}:not_before")
+            elif isinstance(rule, RangeByUnit):
+                self._check_unit_ranges(frame, rule)
+
+    def _check_unit_ranges(self, frame: pl.DataFrame, rule: RangeByUnit) -> None:
+        units = {r["indicator_id"]: r["unit"] for r in catalogue.indicators()}
+        value = pl.col(rule.value_column)
+        indicator = pl.col(rule.indicator_column)
+        for unit in sorted(set(units.values())):
+            lo, hi, allowed = UNIT_RANGES.get(unit, DEFAULT_UNIT_RANGE)
+            ids = [i for i, u in units.items() if u == unit]
+            of_unit = indicator.is_in(ids) & value.is_not_null()
+            words = f"for {unit} indicators"
+            if allowed is not None:
+                self.flag(frame, of_unit & ~value.is_in(pl.Series([float(a) for a in allowed])), rule.value_column,
+                          f"one of {', '.join(f'{a:g}' for a in allowed)} {words}")
+            if lo is not None:
+                self.flag(frame, of_unit & (value < lo), rule.value_column, f"a value >= {lo:g} {words}")
+            if hi is not None:
+                self.flag(frame, of_unit & (value > hi), rule.value_column, f"a value <= {hi:g} {words}")
+
+    def check_keys(self, frame: pl.DataFrame) -> None:
+        key = list(self.table.key)
+        if not key:
+            return
+        required = [k for k in key if self.table.column(k).required]
+        complete = frame.filter(pl.all_horizontal([pl.col(k).is_not_null() for k in required])) if required else frame
+        first_row = pl.col(ROW).min().over(key, mapping_strategy="group_to_rows")
+        dupes = complete.filter(pl.struct(key).is_duplicated()).with_columns(first_row.alias("__first"))
+        shown = pl.concat_str([pl.col(k).cast(pl.String).fill_null("") for k in key], separator=" / ")
+        self.flag(dupes, pl.col(ROW) != pl.col("__first"), " + ".join(key),
+                  pl.lit("a unique key (the same as row ") + pl.col("__first").cast(pl.String) + ")",
+                  value=shown, check="key")
+
+    def check_institution_refs(self, frame: pl.DataFrame, institutions: set[str]) -> None:
+        for column in self.table.columns:
+            if column.references_institution:
+                value = pl.col(column.name)
+                self.flag(frame, value.is_not_null() & ~value.is_in(sorted(institutions)), column.name,
+                          "a country that has a row in institutions")
+
+    # -- results
+    def problems(self) -> list[Problem]:
+        out = list(self.whole_file)
+        if not self.issues:
+            return out
+        issues = pl.concat([i.cast(ISSUE_SCHEMA) for i in self.issues]).sort(ROW)
+        counted = issues.with_columns(
+            pl.int_range(pl.len()).over("check").alias("__n"), pl.len().over("check").alias("__total"))
+        kept = counted.filter(pl.col("__n") < MAX_ROWS_PER_CHECK)
+        for row in kept.iter_rows(named=True):
+            last = row["__n"] == MAX_ROWS_PER_CHECK - 1
+            out.append(Problem(file=self.raw.file, sheet=self.raw.sheet, row=row[ROW], column=row["column"],
+                               value=row["value"], expected=row["expected"], table=self.table.name,
+                               more_rows=row["__total"] - MAX_ROWS_PER_CHECK if last else 0))
+        return out
+
+    def _where(self) -> str:
+        return self.raw.file + (f", sheet {self.raw.sheet}" if self.raw.sheet else "")
+
+
+def _expected_words(column: Column) -> str:
+    if column.type == CODE:
+        codes = ", ".join(catalogue.codes(column.vocabulary))
+        return f"one of: {codes} (or its name in Spanish, Portuguese or English)"
+    if column.type == COUNTRY:
+        return "an ISO3 code or a country name of catalogue/countries.csv"
+    if column.type == CATALOGUE:
+        ids = ", ".join(sorted(set(parse.catalogue_ids(column.catalogue).values())))
+        if column.catalogue == "input_indicator":
+            return f"an input indicator id (derived indicators are computed, not typed): {ids}"
+        return f"one of: {ids}"
+    return TYPE_WORDS[column.type]
+
+
+def validate_table(raw: RawTable, table: Table, institutions: set[str] | None) -> tuple[pl.DataFrame, _TableCheck]:
+    check = _TableCheck(raw, table)
+    frame = check.match_headers()
+    if table.as_is:
+        frame = frame.rename({f"{c}__raw": c for c in table.column_names})
+        return frame.select([ROW, *table.column_names]), check
+    frame = check.parse_columns(frame)
+    check.check_values(frame)
+    check.check_rules(frame)
+    check.check_keys(frame)
+    if institutions is not None:
+        check.check_institution_refs(frame, institutions)
+    return frame.select([ROW, *table.column_names]), check
+
+
+def validate(source: RawSource) -> Validated:
+    result = Validated(problems=list(source.problems), warnings=list(source.warnings))
+    checks: dict[str, _TableCheck] = {}
+    institutions: set[str] | None = None
+    for table in INPUT_TABLES:
+        raw = source.tables.get(table.name)
+        if raw is None:
+            continue
+        typed, check = validate_table(raw, table, institutions)
+        if table.name == "institutions":
+            institutions = set(typed.get_column("iso3").drop_nulls().to_list())
+            if typed.height == 0:
+                check.problem(None, None, None, "at least one institution row")
+        checks[table.name] = check
+        result.tables[table.name] = typed
+    _check_records_and_totals(result.tables, checks)
+    for check in checks.values():
+        result.problems.extend(check.problems())
+        result.warnings.extend(check.warnings)
+    result.problems.sort(key=lambda p: (p.file, p.sheet or "", p.row or 0, p.column or ""))
+    result.tables = {name: frame.drop(ROW) for name, frame in result.tables.items()}
+    return result
+
+
+def _check_records_and_totals(tables: dict[str, pl.DataFrame], checks: dict[str, _TableCheck]) -> None:
+    """An institution-year comes either as records or as totals: both would count twice."""
+    records, totals = tables.get("recommendations"), tables.get("recommendation_totals")
+    if records is None or totals is None or totals.height == 0:
+        return
+    record_years = (records.select("iso3", pl.col("date_issued").dt.year().cast(pl.Int64).alias("year_issued"))
+                    .drop_nulls().unique())
+    overlap = totals.join(record_years, on=["iso3", "year_issued"], how="semi")
+    checks["recommendation_totals"].flag(
+        overlap, pl.lit(True), "year_issued",
+        pl.lit("a year with no record-level recommendations for ") + pl.col("iso3")
+        + " (that year is already in recommendations; give records or totals, not both)",
+        value=pl.col("year_issued"), check="records_and_totals")
