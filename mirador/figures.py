@@ -1,0 +1,505 @@
+"""Figure builders (plotly). Input: tidy polars frames from `mirador.queries`.
+
+Every builder returns a `go.Figure` with a title, the unit on the value axis,
+translated axis labels and tooltips (numbers formatted per language by
+`mirador.formatting`), institution colours from `mirador.palette`, and
+illustrative values visibly marked (hatched + lighter bars, open markers, or
+a † mark) with a legend entry or footnote. Missing values are never drawn as
+zero: they are absent (gaps) or explicitly labelled "no data".
+
+Show them with `mirador.components.chart_block(...)` (or at least
+`components.plotly_chart(...)`, which passes the local topojson config that
+geo figures need offline).
+"""
+from __future__ import annotations
+
+import json
+import math
+import statistics
+from typing import Sequence
+
+import plotly.graph_objects as go
+import polars as pl
+from plotly.subplots import make_subplots
+
+import catalogue
+from mirador import formatting as fmt
+from mirador import palette
+from mirador.i18n import (criterion_label, institution_label, t, unit_label, vocab_label)
+
+FONT = dict(family="Source Sans, Arial, sans-serif", size=14)
+SEPARATORS = {"es": ",.", "pt": ",\u00a0", "en": ".,"}  # plotly: decimal then thousands
+
+# Map panels: (lon range, lat range) of the two regions.
+MAP_PANELS = {
+    "americas": {"lon": (-120.0, -30.0), "lat": (-57.0, 34.0)},
+    "iberia": {"lon": (-10.5, 4.5), "lat": (35.5, 44.2)},
+}
+
+
+# --------------------------------------------------------------------------- shared layout
+def _base_layout(fig: go.Figure, title: str, lang: str, height: int | None = None,
+                 subtitle: str | None = None) -> go.Figure:
+    text = f"<b>{title}</b>" + (f"<br><span style='font-size:12px'>{subtitle}</span>" if subtitle else "")
+    fig.update_layout(
+        title=dict(text=text, x=0, xanchor="left"),
+        font=FONT, separators=SEPARATORS[lang], template="plotly_white",
+        margin=dict(l=10, r=10, t=70 if subtitle else 55, b=60),
+        hoverlabel=dict(font_size=13), legend=dict(orientation="h", y=-0.12, x=0),
+    )
+    if height:
+        fig.update_layout(height=height)
+    return fig
+
+
+def _footnote(fig: go.Figure, text: str, y: float = -0.16) -> None:
+    fig.add_annotation(text=text, xref="paper", yref="paper", x=0, y=y, showarrow=False,
+                       xanchor="left", yanchor="top", font=dict(size=11, color="#555555"),
+                       align="left")
+
+
+def _illustrative_legend(fig: go.Figure, lang: str) -> None:
+    """A legend entry explaining the hatched/lighter bars."""
+    fig.add_trace(go.Bar(
+        x=[None], y=[None], name=t("illustrative_value", lang), showlegend=True,
+        marker=dict(color="#999999", opacity=palette.ILLUSTRATIVE_OPACITY,
+                    pattern=dict(shape=palette.ILLUSTRATIVE_PATTERN)), hoverinfo="skip"))
+
+
+def _status_text(data_status: str | None, lang: str) -> str:
+    return vocab_label("data_status", data_status, lang) if data_status else ""
+
+
+def median(values: Sequence[float | None]) -> float | None:
+    """Peer median over the values that exist (None when none exists)."""
+    present = [v for v in values if not fmt.is_missing(v)]
+    return statistics.median(present) if present else None
+
+
+# --------------------------------------------------------------------------- ranking bars
+def ranking_bars(df: pl.DataFrame, *, title: str, unit: str, lang: str,
+                 institutions: Sequence[str], value_col: str = "value",
+                 n_col: str | None = None, n_label_key: str = "n_equals",
+                 subtitle: str | None = None, show_median: bool = True,
+                 year_col: str | None = None) -> go.Figure:
+    """Horizontal bars, highest first, one per institution, peer median marked.
+
+    `df`: iso3, <value_col>, data_status (and `n_col` for rates). Institutions
+    in `institutions` without a value are listed at the bottom as "no data".
+    `year_col`: show each value's year (when values come from different years).
+    """
+    rows = {r["iso3"]: r for r in df.iter_rows(named=True) if not fmt.is_missing(r[value_col])}
+    present = sorted(rows, key=lambda c: rows[c][value_col])  # ascending: plotly draws bottom-up
+    missing = [c for c in institutions if c not in rows]
+    order = missing[::-1] + present
+    labels = [institution_label(c, lang) for c in order]
+
+    values, colours, patterns, opacities, hover, text = [], [], [], [], [], []
+    for c in order:
+        row = rows.get(c)
+        v = row[value_col] if row else None
+        values.append(v)
+        colours.append(palette.institution_colour(c))
+        illustrative = bool(row) and palette.is_illustrative(row.get("data_status"))
+        patterns.append(palette.ILLUSTRATIVE_PATTERN if illustrative else "")
+        opacities.append(palette.ILLUSTRATIVE_OPACITY if illustrative else 1.0)
+        shown = fmt.value(v, unit, lang)
+        n_text = ""
+        if row and n_col and not fmt.is_missing(row.get(n_col)):
+            n_text = t(n_label_key, lang, n=fmt.integer(row[n_col], lang))
+        year_text = f" [{row[year_col]}]" if row and year_col and row.get(year_col) is not None else ""
+        text.append(shown + (f" ({n_text})" if n_text else "") + year_text if row else fmt.no_data(lang))
+        tip = f"<b>{institution_label(c, lang)}</b>{year_text}<br>{shown} {'' if unit == 'percent' else unit_label(unit, lang)}"
+        if n_text:
+            tip += f"<br>{n_text}"
+        if row:
+            tip += f"<br>{_status_text(row.get('data_status'), lang)}"
+        hover.append(tip)
+
+    fig = go.Figure(go.Bar(
+        x=values, y=labels, orientation="h",
+        marker=dict(color=colours, opacity=opacities, pattern=dict(shape=patterns)),
+        text=[tx if c in rows else "" for tx, c in zip(text, order)], textposition="outside",
+        cliponaxis=False,
+        hovertext=hover, hovertemplate="%{hovertext}<extra></extra>", showlegend=False,
+        name=title))
+    for c, label in zip(order, labels):  # missing: no bar (never a zero bar), a "no data" label
+        if c in missing:
+            fig.add_annotation(x=0, y=label, xanchor="left", showarrow=False,
+                               text=fmt.no_data(lang), font=dict(size=12, color="#777777"))
+    peer_median = median([rows[c][value_col] for c in present])
+    if show_median and peer_median is not None and len(present) >= 2:
+        fig.add_vline(x=peer_median, line=dict(color=palette.MEDIAN_COLOUR, dash="dash", width=1.5))
+        fig.add_annotation(x=peer_median, y=1.0, yref="paper", yanchor="bottom", showarrow=False,
+                           text=t("peer_median", lang, value=fmt.value(peer_median, unit, lang)),
+                           font=dict(size=12))
+    if any(p for p in patterns):
+        _illustrative_legend(fig, lang)
+    xmax = max([v for v in values if v is not None], default=1) or 1
+    fig.update_xaxes(title=unit_label(unit, lang), range=[0, xmax * 1.3], rangemode="tozero")
+    fig.update_yaxes(title=None)
+    _base_layout(fig, title, lang, height=max(320, 60 + 38 * len(order)), subtitle=subtitle)
+    return fig
+
+
+# --------------------------------------------------------------------------- trends
+def trend_small_multiples(df: pl.DataFrame, *, title: str, unit: str, lang: str,
+                          institutions: Sequence[str], value_col: str = "value",
+                          year_col: str = "year", n_col: str | None = None,
+                          baseline_year: int | None = 2017, cols: int = 3) -> go.Figure:
+    """One small panel per institution, shared y axis, gaps where data are missing.
+
+    Illustrative points are drawn as open markers (legend entry); the 2017
+    baseline is marked with a dotted line when inside the range.
+    """
+    institutions = list(institutions)
+    rows_n = max(1, math.ceil(len(institutions) / cols))
+    fig = make_subplots(rows=rows_n, cols=cols, shared_yaxes=True, shared_xaxes=True,
+                        subplot_titles=[institution_label(c, lang) for c in institutions],
+                        vertical_spacing=0.12, horizontal_spacing=0.04)
+    all_years = sorted(set(df[year_col].to_list())) if df.height else []
+    any_illustrative = False
+    for i, c in enumerate(institutions):
+        r, col = i // cols + 1, i % cols + 1
+        sub = df.filter(pl.col("iso3") == c).sort(year_col)
+        # Reindex on all years so a missing year is a gap (None), never a zero or a bridged line.
+        by_year = {row[year_col]: row for row in sub.iter_rows(named=True)}
+        ys, symbols, hover = [], [], []
+        for y in all_years:
+            row = by_year.get(y)
+            v = row[value_col] if row else None
+            ys.append(v)
+            illustrative = bool(row) and palette.is_illustrative(row.get("data_status"))
+            any_illustrative |= illustrative
+            symbols.append("circle-open" if illustrative else "circle")
+            tip = f"<b>{institution_label(c, lang)}</b> {y}<br>{fmt.value(v, unit, lang)}"
+            if row and n_col and not fmt.is_missing(row.get(n_col)):
+                tip += f"<br>{t('n_equals', lang, n=fmt.integer(row[n_col], lang))}"
+            if row:
+                tip += f"<br>{_status_text(row.get('data_status'), lang)}"
+            hover.append(tip)
+        colour = palette.institution_colour(c)
+        fig.add_trace(go.Scatter(
+            x=all_years, y=ys, mode="lines+markers", connectgaps=False, name=institution_label(c, lang),
+            line=dict(color=colour, width=2), marker=dict(color=colour, symbol=symbols, size=8,
+                                                          line=dict(color=colour, width=2)),
+            hovertext=hover, hovertemplate="%{hovertext}<extra></extra>", showlegend=False),
+            row=r, col=col)
+        if not sub.height:
+            fig.add_annotation(text=fmt.no_data(lang), showarrow=False, font=dict(color="#777777"),
+                               xref=f"x{i + 1 if i else ''} domain", yref=f"y{i + 1 if i else ''} domain",
+                               x=0.5, y=0.5)
+        if baseline_year and all_years and all_years[0] <= baseline_year <= all_years[-1]:
+            fig.add_vline(x=baseline_year, line=dict(color="#999999", dash="dot", width=1), row=r, col=col)
+    if any_illustrative:
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=t("illustrative_value", lang),
+                                 marker=dict(symbol="circle-open", size=9, color="#555555")))
+    fig.update_yaxes(rangemode="tozero")
+    fig.update_yaxes(title=unit_label(unit, lang), row=1, col=1)
+    fig.update_xaxes(dtick=2 if len(all_years) > 6 else 1, tickformat="d")
+    _base_layout(fig, title, lang, height=200 + 190 * rows_n)
+    if baseline_year:
+        _footnote(fig, t("baseline_note", lang, year=baseline_year), y=-0.08)
+    return fig
+
+
+# --------------------------------------------------------------------------- maps
+def _features(geometries: dict[str, dict]) -> dict:
+    features = []
+    for iso3, g in geometries.items():
+        geometry = g.get("geometry", g) if g.get("type") == "Feature" else g
+        features.append({"type": "Feature", "id": iso3, "properties": {"iso3": iso3},
+                         "geometry": geometry})
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _centroid(geometry: dict) -> tuple[float, float]:
+    """Mean of the largest ring's vertices: good enough to place a mark on a country."""
+    g = geometry.get("geometry", geometry) if geometry.get("type") == "Feature" else geometry
+    rings = [g["coordinates"][0]] if g["type"] == "Polygon" else [p[0] for p in g["coordinates"]]
+    ring = max(rings, key=len)
+    return (sum(p[0] for p in ring) / len(ring), sum(p[1] for p in ring) / len(ring))
+
+
+def choropleth_two_panels(df: pl.DataFrame, geometries: dict[str, dict], *, title: str,
+                          unit: str, lang: str, value_col: str = "value",
+                          n_col: str | None = None, subtitle: str | None = None,
+                          year_col: str | None = None) -> go.Figure:
+    """Two map panels (Americas, Iberian Peninsula) sharing one colour scale.
+
+    Countries without a value are pale grey ("no data" in the legend and tooltip);
+    illustrative values carry a † mark. Show with `components.plotly_chart`
+    (needs the local topojson config).
+    """
+    geojson = _features(geometries)
+    rows = {r["iso3"]: r for r in df.iter_rows(named=True) if not fmt.is_missing(r[value_col])}
+    values = [r[value_col] for r in rows.values()]
+    zmin, zmax = (min(values), max(values)) if values else (0, 1)
+    if zmin == zmax:
+        zmin, zmax = zmin - 1, zmax + 1
+    fig = make_subplots(rows=1, cols=2, column_widths=[0.58, 0.42],
+                        specs=[[{"type": "geo"}, {"type": "geo"}]],
+                        subplot_titles=[t("map_americas", lang), t("map_iberia", lang)],
+                        horizontal_spacing=0.02)
+    all_iso = list(geometries)
+    missing = [c for c in all_iso if c not in rows]
+    any_illustrative = False
+    for col, geo in ((1, "geo"), (2, "geo2")):
+        if missing:
+            fig.add_trace(go.Choropleth(
+                geojson=geojson, locations=missing, z=[0] * len(missing), featureidkey="id",
+                colorscale=[[0, palette.NO_DATA_COLOUR], [1, palette.NO_DATA_COLOUR]], showscale=False,
+                marker_line=dict(color="#FFFFFF", width=0.8), name=t("no_data", lang),
+                hovertext=[f"<b>{institution_label(c, lang)}</b><br>{fmt.no_data(lang)}" for c in missing],
+                hovertemplate="%{hovertext}<extra></extra>", showlegend=(col == 1)), row=1, col=col)
+        if rows:
+            locs = list(rows)
+            hover = []
+            for c in locs:
+                r = rows[c]
+                year_text = f" ({r[year_col]})" if year_col and r.get(year_col) is not None else ""
+                tip = (f"<b>{institution_label(c, lang)}</b>{year_text}<br>"
+                       f"{fmt.value(r[value_col], unit, lang, with_unit=unit != 'percent')}")
+                if n_col and not fmt.is_missing(r.get(n_col)):
+                    tip += f"<br>{t('n_equals', lang, n=fmt.integer(r[n_col], lang))}"
+                tip += f"<br>{_status_text(r.get('data_status'), lang)}"
+                hover.append(tip)
+            fig.add_trace(go.Choropleth(
+                geojson=geojson, locations=locs, z=[rows[c][value_col] for c in locs], featureidkey="id",
+                coloraxis="coloraxis", marker_line=dict(color="#FFFFFF", width=0.8),
+                hovertext=hover, hovertemplate="%{hovertext}<extra></extra>", showlegend=False,
+                name=title), row=1, col=col)
+            marks = [c for c in locs if palette.is_illustrative(rows[c].get("data_status"))]
+            if marks:
+                any_illustrative = True
+                centres = [_centroid(geometries[c]) for c in marks]
+                fig.add_trace(go.Scattergeo(
+                    lon=[p[0] for p in centres], lat=[p[1] for p in centres], mode="text",
+                    text=[palette.ILLUSTRATIVE_MARK] * len(marks), textfont=dict(size=16, color="#000000"),
+                    name=f"{palette.ILLUSTRATIVE_MARK} {t('illustrative_value', lang)}",
+                    hoverinfo="skip", showlegend=(col == 1), geo=geo))
+    for geo, panel, resolution in (("geo", "americas", 110), ("geo2", "iberia", 50)):
+        fig.layout[geo].update(
+            projection_type="mercator", showland=True, landcolor="#F2F2F2", showcountries=True,
+            countrycolor="#FFFFFF", showcoastlines=True, coastlinecolor="#BBBBBB", showocean=True,
+            oceancolor="#FFFFFF", showframe=True, framecolor="#DDDDDD", resolution=resolution,
+            lonaxis_range=list(MAP_PANELS[panel]["lon"]), lataxis_range=list(MAP_PANELS[panel]["lat"]),
+            fitbounds=False)
+    fig.update_layout(coloraxis=dict(
+        colorscale=palette.SEQUENTIAL_SCALE, cmin=zmin, cmax=zmax,
+        colorbar=dict(title=unit_label(unit, lang), orientation="h", y=-0.08, x=0.5, len=0.6,
+                      thickness=12)))
+    _base_layout(fig, title, lang, height=520, subtitle=subtitle)
+    fig.update_layout(legend=dict(y=-0.25))
+    if any_illustrative:
+        _footnote(fig, f"{palette.ILLUSTRATIVE_MARK} {t('includes_illustrative', lang)}", y=-0.3)
+    return fig
+
+
+# --------------------------------------------------------------------------- autonomy
+def autonomy_matrix(cells: pl.DataFrame, *, title: str, lang: str,
+                    institutions: Sequence[str], criteria: Sequence[str] | None = None,
+                    subtitle: str | None = None) -> go.Figure:
+    """Institution x criterion grid: colour AND symbol per assessment, † if illustrative.
+
+    A cell with no assessment row at all is left blank (white) — different from
+    an explicit "no information" (grey, "?").
+    """
+    criteria = list(criteria or [r["criterion_id"] for r in catalogue.criteria()])
+    codes = catalogue.codes("assessment")
+    index = {c: i for i, c in enumerate(codes)}
+    lookup = {(r["iso3"], r["criterion_id"]): r for r in cells.iter_rows(named=True)}
+    x_labels = [criterion_label(c, lang) for c in criteria]
+    y_codes = list(institutions)[::-1]
+    z, text, hover = [], [], []
+    any_illustrative = False
+    for iso in y_codes:
+        zr, tr, hr = [], [], []
+        for crit in criteria:
+            r = lookup.get((iso, crit))
+            if r is None:
+                zr.append(None); tr.append(""); hr.append(
+                    f"<b>{institution_label(iso, lang)}</b><br>{criterion_label(crit, lang)}<br>{fmt.no_data(lang)}")
+                continue
+            a = r["assessment"] or "no_information"
+            illustrative = palette.is_illustrative(r.get("data_status"))
+            any_illustrative |= illustrative
+            zr.append(index.get(a, len(codes) - 1))
+            tr.append(palette.assessment_symbol(a) + (palette.ILLUSTRATIVE_MARK if illustrative else ""))
+            basis = vocab_label("basis", r["basis"], lang) if r.get("basis") else ""
+            hr.append(f"<b>{institution_label(iso, lang)}</b><br>{criterion_label(crit, lang)}<br>"
+                      f"{palette.assessment_symbol(a)} {vocab_label('assessment', a, lang)}"
+                      + (f"<br>{basis}" if basis else "")
+                      + f"<br>{_status_text(r.get('data_status'), lang)}")
+        z.append(zr); text.append(tr); hover.append(hr)
+    n = len(codes)
+    scale = []
+    for i, code in enumerate(codes):  # discrete bands
+        scale += [[i / n, palette.status_colour("assessment", code)],
+                  [(i + 1) / n, palette.status_colour("assessment", code)]]
+    fig = go.Figure(go.Heatmap(
+        z=z, x=x_labels, y=[institution_label(c, lang) for c in y_codes], text=text,
+        texttemplate="%{text}", textfont=dict(size=16, color="#000000"), zmin=-0.5, zmax=n - 0.5,
+        colorscale=scale, showscale=False, xgap=2, ygap=2, hovertext=hover,
+        hovertemplate="%{hovertext}<extra></extra>"))
+    for code in codes:  # legend: colour + symbol
+        fig.add_trace(go.Scatter(
+            x=[None], y=[None], mode="markers", showlegend=True,
+            name=f"{palette.assessment_symbol(code)} {vocab_label('assessment', code, lang)}",
+            marker=dict(symbol="square", size=14, color=palette.status_colour("assessment", code))))
+    fig.update_xaxes(side="top", tickangle=-40, title=None, showgrid=False)
+    fig.update_yaxes(title=None, showgrid=False)
+    _base_layout(fig, title, lang, height=170 + 42 * len(y_codes), subtitle=subtitle)
+    fig.update_layout(margin=dict(t=190), plot_bgcolor="#FFFFFF",
+                      legend=dict(y=-0.05, yanchor="top"))
+    if any_illustrative:
+        _footnote(fig, f"{palette.ILLUSTRATIVE_MARK} {t('includes_illustrative', lang)}", y=-0.2)
+    return fig
+
+
+def dumbbell(df: pl.DataFrame, *, title: str, unit: str, lang: str, year_a: int, year_b: int,
+             value_a: str = "value_a", value_b: str = "value_b") -> go.Figure:
+    """Change between two years per institution: a line from year A (open) to year B (filled)."""
+    fig = go.Figure()
+    rows = list(df.iter_rows(named=True))
+    for r in rows:
+        c = r["iso3"]
+        a, b = r.get(value_a), r.get(value_b)
+        colour = palette.institution_colour(c)
+        label = institution_label(c, lang)
+        xs = [v for v in (a, b) if not fmt.is_missing(v)]
+        if len(xs) == 2:
+            fig.add_trace(go.Scatter(x=[a, b], y=[label, label], mode="lines",
+                                     line=dict(color=colour, width=3), hoverinfo="skip", showlegend=False))
+        for v, year, symbol in ((a, year_a, "circle-open"), (b, year_b, "circle")):
+            if fmt.is_missing(v):
+                continue
+            fig.add_trace(go.Scatter(
+                x=[v], y=[label], mode="markers", showlegend=False,
+                marker=dict(symbol=symbol, size=13, color=colour, line=dict(color=colour, width=2)),
+                hovertext=[f"<b>{label}</b> {year}<br>{fmt.value(v, unit, lang)}"],
+                hovertemplate="%{hovertext}<extra></extra>"))
+        if len(xs) < 2:
+            fig.add_annotation(x=xs[0] if xs else 0, y=label, text=f"  {fmt.no_data(lang)} ({year_a if fmt.is_missing(a) else year_b})",
+                               showarrow=False, xanchor="left", font=dict(size=11, color="#777777"))
+    for year, symbol in ((year_a, "circle-open"), (year_b, "circle")):
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=str(year),
+                                 marker=dict(symbol=symbol, size=12, color="#555555")))
+    fig.update_xaxes(title=unit_label(unit, lang), rangemode="tozero")
+    _base_layout(fig, title, lang, height=max(300, 80 + 40 * len(rows)))
+    return fig
+
+
+# --------------------------------------------------------------------------- stacked statuses
+def status_bars(df: pl.DataFrame, *, title: str, lang: str, row_col: str, row_labels: dict[str, str],
+                status_col: str = "implementation_status", count_col: str = "n_recommendations",
+                domain: str = "implementation_status", illustrative_col: str | None = None,
+                subtitle: str | None = None) -> go.Figure:
+    """100 % stacked horizontal bars, one per row (institution or category), one segment
+    per status, "no information" as its own grey segment; n at the end of each bar."""
+    codes = catalogue.codes(domain)
+    totals: dict[str, int] = {}
+    counts: dict[tuple[str, str], int] = {}
+    illustrative_rows: set[str] = set()
+    for r in df.iter_rows(named=True):
+        key = r[row_col]
+        totals[key] = totals.get(key, 0) + (r[count_col] or 0)
+        s = r[status_col] or "no_information"
+        counts[(key, s)] = counts.get((key, s), 0) + (r[count_col] or 0)
+        if illustrative_col and r.get(illustrative_col):
+            illustrative_rows.add(key)
+    row_keys = [k for k in row_labels if totals.get(k)][::-1]
+    y = [row_labels[k] for k in row_keys]
+    fig = go.Figure()
+    for code in codes:
+        xs, hover = [], []
+        for k in row_keys:
+            n = counts.get((k, code), 0)
+            share = 100 * n / totals[k] if totals[k] else None
+            xs.append(share)
+            hover.append(f"<b>{row_labels[k]}</b><br>{vocab_label(domain, code, lang)}: "
+                         f"{fmt.integer(n, lang)} / {fmt.integer(totals[k], lang)} ({fmt.percent(share, lang)})")
+        fig.add_trace(go.Bar(
+            x=xs, y=y, orientation="h", name=vocab_label(domain, code, lang),
+            marker=dict(color=palette.status_colour(domain, code),
+                        pattern=dict(shape=[palette.ILLUSTRATIVE_PATTERN if k in illustrative_rows else ""
+                                            for k in row_keys], fgopacity=0.35)),
+            hovertext=hover, hovertemplate="%{hovertext}<extra></extra>"))
+    for k, label in zip(row_keys, y):
+        fig.add_annotation(x=100, y=label, xanchor="left", showarrow=False,
+                           text="  " + t("n_equals", lang, n=fmt.integer(totals[k], lang)),
+                           font=dict(size=12))
+    fig.update_layout(barmode="stack")
+    fig.update_xaxes(title=t("share_of_recommendations", lang), range=[0, 112], ticksuffix="%")
+    _base_layout(fig, title, lang, height=max(300, 120 + 36 * len(row_keys)), subtitle=subtitle)
+    if illustrative_rows:
+        _illustrative_legend(fig, lang)
+    return fig
+
+
+# --------------------------------------------------------------------------- timeline
+def _precision_date(value, precision: str | None, lang: str) -> str:
+    return fmt.date(value, lang, precision or "day")
+
+
+def timeline(institutions: pl.DataFrame, *, title: str, lang: str) -> go.Figure:
+    """OPCAT ratification -> NPM designation -> operating NPM, one row per institution.
+
+    Dates come from `institutions` (sourced); an operational date known only to
+    the month/year is shown at that precision in the tooltip.
+    """
+    df = institutions.sort("opcat_ratification_date", descending=True)
+    labels = [institution_label(c, lang) for c in df["iso3"].to_list()]
+    fig = go.Figure()
+    for row, label in zip(df.iter_rows(named=True), labels):
+        dates = [d for d in (row["opcat_ratification_date"], row["npm_designation_date"],
+                             row["npm_operational_date"]) if d is not None]
+        fig.add_trace(go.Scatter(x=[min(dates), max(dates)], y=[label, label], mode="lines",
+                                 line=dict(color=palette.institution_colour(row["iso3"]), width=4),
+                                 hoverinfo="skip", showlegend=False))
+    events = (("ratification", "opcat_ratification_date", None, "event_ratification"),
+              ("designation", "npm_designation_date", None, "event_designation"),
+              ("operational", "npm_operational_date", "npm_operational_precision", "event_operational"))
+    for event, col, prec_col, key in events:
+        xs, ys, hover = [], [], []
+        for row, label in zip(df.iter_rows(named=True), labels):
+            d = row[col]
+            if d is None:
+                continue
+            xs.append(d); ys.append(label)
+            tip = f"<b>{label}</b><br>{t(key, lang)}: {_precision_date(d, row.get(prec_col) if prec_col else None, lang)}"
+            if event != "ratification" and row.get("opcat_ratification_date"):
+                years = (d - row["opcat_ratification_date"]).days / 365.25
+                tip += "<br>" + t("years_after_ratification", lang, years=fmt.number(years, lang, 1))
+            if row.get("npm_designation_instrument") and event == "designation":
+                tip += f"<br>{row['npm_designation_instrument']}"
+            hover.append(tip)
+        style = palette.EVENT_STYLES[event]
+        fig.add_trace(go.Scatter(
+            x=xs, y=ys, mode="markers", name=t(key, lang),
+            marker=dict(symbol=style["symbol"], size=13, color=style["colour"],
+                        line=dict(color="#333333", width=1)),
+            hovertext=hover, hovertemplate="%{hovertext}<extra></extra>"))
+    fig.update_xaxes(title=None, type="date")
+    fig.update_yaxes(title=None)
+    _base_layout(fig, title, lang, height=max(320, 100 + 40 * len(labels)))
+    fig.update_layout(legend=dict(y=-0.1))
+    if any(palette.is_illustrative(s) for s in df["data_status"].to_list()):
+        _footnote(fig, t("includes_illustrative", lang), y=-0.2)
+    return fig
+
+
+def has_geo(fig: go.Figure) -> bool:
+    """True when the figure draws on a geo subplot (needs the local topojson config)."""
+    return any(tr.type in ("choropleth", "scattergeo") for tr in fig.data)
+
+
+def to_json(fig: go.Figure) -> dict:
+    """The figure spec as a dict (tests)."""
+    return json.loads(fig.to_json())
+
+
+__all__ = [
+    "ranking_bars", "trend_small_multiples", "choropleth_two_panels", "autonomy_matrix",
+    "dumbbell", "status_bars", "timeline", "median", "has_geo", "MAP_PANELS",
+]

@@ -1,0 +1,301 @@
+"""The one data-access module: every read of the Mirador database goes through here.
+
+Rules kept here so pages never need to know them:
+- bound parameters only (`?` placeholders), never values pasted into SQL;
+- results are polars DataFrames, tidy (institution, year, indicator, value, ...);
+- results are cached with `st.cache_data`, keyed on the SQL, the parameters AND
+  the database file identity (path, inode, mtime_ns): when the ETL swaps the
+  file, the next call misses the cache and reads the new data;
+- missing stays missing: no query fills gaps with zeros;
+- every row keeps its `data_status` (and `source` where the mart has one).
+
+Works outside Streamlit (tests, scripts): `st.cache_data` falls back to an
+in-memory cache when no runtime is running.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any, Sequence
+
+import polars as pl
+import streamlit as st
+
+from mirador import db
+
+S = db.SCHEMA  # table qualifier; a constant, not a value, so it is safe in SQL text
+
+INSTITUTION_ORDER = ("CHL", "CRI", "ECU", "MEX", "PAN", "PER", "PRT", "ESP", "URY")
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _cached_fetch(sql: str, params: tuple, identity: db.DbIdentity) -> pl.DataFrame:
+    del identity  # only part of the cache key
+    return db.fetch(sql, list(params))
+
+
+def _fetch(sql: str, params: Sequence[Any] = ()) -> pl.DataFrame:
+    return _cached_fetch(sql, tuple(params), db.db_identity())
+
+
+def clear_cache() -> None:
+    """Drop every cached result (tests; the identity key makes this rarely needed)."""
+    _cached_fetch.clear()
+
+
+# --------------------------------------------------------------------------- institutions
+def institutions() -> pl.DataFrame:
+    """One row per institution, with ratification/designation/operational dates."""
+    return _fetch(f"SELECT * FROM {S}.institutions ORDER BY iso3")
+
+
+def institution_codes() -> list[str]:
+    """ISO3 codes of the institutions in the database, in a stable order."""
+    present = set(institutions()["iso3"].to_list())
+    ordered = [c for c in INSTITUTION_ORDER if c in present]
+    return ordered + sorted(present - set(ordered))
+
+
+# --------------------------------------------------------------------------- indicators
+def indicator_values(indicator_ids: Sequence[str] | str | None = None,
+                     iso3: Sequence[str] | None = None) -> pl.DataFrame:
+    """Long table iso3, year, indicator_id, value, n, data_status, source, note."""
+    ids = [indicator_ids] if isinstance(indicator_ids, str) else list(indicator_ids or [])
+    where, params = ["value IS NOT NULL"], []
+    if ids:
+        where.append("list_contains(?, indicator_id)")
+        params.append(ids)
+    if iso3:
+        where.append("list_contains(?, iso3)")
+        params.append(list(iso3))
+    return _fetch(
+        f"SELECT iso3, year, indicator_id, value, n, data_status, source, note "
+        f"FROM {S}.mart_indicator_values WHERE {' AND '.join(where)} "
+        f"ORDER BY indicator_id, iso3, year", params)
+
+
+def indicator_years(indicator_id: str | None = None) -> list[int]:
+    """Years with at least one value (of one indicator, or any)."""
+    if indicator_id:
+        df = _fetch(f"SELECT DISTINCT year FROM {S}.mart_indicator_values "
+                    f"WHERE indicator_id = ? AND value IS NOT NULL ORDER BY year", [indicator_id])
+    else:
+        df = _fetch(f"SELECT DISTINCT year FROM {S}.mart_indicator_values "
+                    f"WHERE value IS NOT NULL ORDER BY year")
+    return df["year"].to_list()
+
+
+def indicator_snapshot(indicator_id: str, year: int) -> pl.DataFrame:
+    """The value of one indicator in one year for every institution (missing = absent row)."""
+    return _fetch(
+        f"SELECT iso3, year, indicator_id, value, n, data_status, source, note "
+        f"FROM {S}.mart_indicator_values "
+        f"WHERE indicator_id = ? AND year = ? AND value IS NOT NULL ORDER BY iso3",
+        [indicator_id, int(year)])
+
+
+def latest_values(indicator_ids: Sequence[str] | str) -> pl.DataFrame:
+    """Each institution's most recent non-missing value of each indicator."""
+    ids = [indicator_ids] if isinstance(indicator_ids, str) else list(indicator_ids)
+    return _fetch(
+        f"SELECT iso3, year, indicator_id, value, n, data_status, source, note "
+        f"FROM {S}.mart_indicator_values "
+        f"WHERE list_contains(?, indicator_id) AND value IS NOT NULL "
+        f"QUALIFY row_number() OVER (PARTITION BY iso3, indicator_id ORDER BY year DESC) = 1 "
+        f"ORDER BY indicator_id, iso3", [ids])
+
+
+def latest_year_with_data() -> pl.DataFrame:
+    """Per institution: the latest year with any indicator value, and its worst status."""
+    return _fetch(
+        f"SELECT iso3, max(year) AS year FROM {S}.mart_indicator_values "
+        f"WHERE value IS NOT NULL GROUP BY iso3 ORDER BY iso3")
+
+
+def context_values(variable: str | None = None) -> pl.DataFrame:
+    """Context (population, prison population, places, exchange rate), long."""
+    if variable:
+        return _fetch(f"SELECT * FROM {S}.mart_context WHERE variable = ? ORDER BY iso3, year",
+                      [variable])
+    return _fetch(f"SELECT * FROM {S}.mart_context ORDER BY variable, iso3, year")
+
+
+# --------------------------------------------------------------------------- autonomy
+def autonomy_years() -> list[int]:
+    """Years with an autonomy assessment."""
+    return _fetch(f"SELECT DISTINCT year FROM {S}.mart_autonomy_cells ORDER BY year")["year"].to_list()
+
+
+def autonomy_cells(year: int | None = None) -> pl.DataFrame:
+    """iso3, year, criterion_id, assessment, basis, evidence, data_status, source."""
+    if year is None:
+        return _fetch(f"SELECT * FROM {S}.mart_autonomy_cells ORDER BY iso3, year, criterion_id")
+    return _fetch(f"SELECT * FROM {S}.mart_autonomy_cells WHERE year = ? ORDER BY iso3, criterion_id",
+                  [int(year)])
+
+
+def autonomy_scores(year: int | None = None) -> pl.DataFrame:
+    """Score (NULL when nothing assessed), criteria assessed/total, counts per assessment."""
+    if year is None:
+        return _fetch(f"SELECT * FROM {S}.mart_autonomy_scores ORDER BY iso3, year")
+    return _fetch(f"SELECT * FROM {S}.mart_autonomy_scores WHERE year = ? ORDER BY iso3", [int(year)])
+
+
+# --------------------------------------------------------------------------- recommendations
+def recommendation_years() -> list[int]:
+    return _fetch(f"SELECT DISTINCT year_issued FROM {S}.mart_recommendation_counts "
+                  f"WHERE year_issued IS NOT NULL ORDER BY year_issued")["year_issued"].to_list()
+
+
+def implementation_rates_by_year() -> pl.DataFrame:
+    """mart_implementation_rates as is: one row per institution and year issued."""
+    return _fetch(f"SELECT * FROM {S}.mart_implementation_rates ORDER BY iso3, year_issued")
+
+
+def implementation_rates(year_from: int, year_to: int) -> pl.DataFrame:
+    """Rates per institution over recommendations issued in [year_from, year_to].
+
+    Both rates use the recommendations WITH status information as denominator
+    (`n_with_information`); a rate is NULL when that is 0 (never 0 %).
+    """
+    return _fetch(
+        f"""
+        WITH summed AS (
+          SELECT iso3,
+                 sum(n_recommendations)::INTEGER AS n_recommendations,
+                 sum(n_with_information)::INTEGER AS n_with_information,
+                 sum(n_implemented)::INTEGER AS n_implemented,
+                 sum(n_partially_implemented)::INTEGER AS n_partially_implemented,
+                 sum(n_in_progress)::INTEGER AS n_in_progress,
+                 sum(n_not_implemented)::INTEGER AS n_not_implemented,
+                 sum(n_no_information)::INTEGER AS n_no_information,
+                 max(CASE data_status WHEN 'illustrative' THEN 3 WHEN 'estimate' THEN 2
+                                      WHEN 'sourced' THEN 1 END) AS worst
+          FROM {S}.mart_implementation_rates
+          WHERE year_issued BETWEEN ? AND ?
+          GROUP BY iso3)
+        SELECT iso3, n_recommendations, n_with_information, n_implemented,
+               n_partially_implemented, n_in_progress, n_not_implemented, n_no_information,
+               CASE WHEN n_with_information > 0
+                    THEN 100.0 * n_implemented / n_with_information END AS implementation_rate,
+               CASE WHEN n_with_information > 0
+                    THEN 100.0 * (n_implemented + n_partially_implemented) / n_with_information
+               END AS implemented_or_partial_rate,
+               CASE worst WHEN 3 THEN 'illustrative' WHEN 2 THEN 'estimate'
+                          WHEN 1 THEN 'sourced' END AS data_status
+        FROM summed ORDER BY iso3""", [int(year_from), int(year_to)])
+
+
+RECOMMENDATION_DIMENSIONS = ("place_type", "theme", "authority")
+
+
+def recommendation_breakdown(dimension: str, year_from: int, year_to: int) -> pl.DataFrame:
+    """Counts by institution x dimension value x status. NULL dimension = not reported."""
+    if dimension not in RECOMMENDATION_DIMENSIONS:
+        raise ValueError(f"unknown dimension {dimension!r}")
+    # `dimension` is checked against a fixed list above: a column name, not a value.
+    return _fetch(
+        f"""SELECT iso3, {dimension} AS category, implementation_status,
+                   sum(n_recommendations)::INTEGER AS n_recommendations,
+                   bool_or(from_totals) AS from_totals,
+                   bool_or(data_status = 'illustrative') AS has_illustrative
+            FROM {S}.mart_recommendation_counts
+            WHERE year_issued BETWEEN ? AND ?
+            GROUP BY ALL ORDER BY iso3, category, implementation_status""",
+        [int(year_from), int(year_to)])
+
+
+def public_recommendations(iso3: Sequence[str] | None = None) -> pl.DataFrame:
+    """Record-level public recommendations (recommendation_id, iso3, dates, codes, status)."""
+    if iso3:
+        return _fetch(f"SELECT * FROM {S}.mart_public_recommendations "
+                      f"WHERE list_contains(?, iso3) ORDER BY date_issued DESC, recommendation_id",
+                      [list(iso3)])
+    return _fetch(f"SELECT * FROM {S}.mart_public_recommendations "
+                  f"ORDER BY date_issued DESC, recommendation_id")
+
+
+# --------------------------------------------------------------------------- geography, provenance
+def boundaries() -> dict[str, dict]:
+    """{iso3: GeoJSON geometry (or Feature)} of the nine countries."""
+    df = _fetch(f"SELECT iso3, geojson FROM {S}.boundaries ORDER BY iso3")
+    return {row["iso3"]: json.loads(row["geojson"]) for row in df.iter_rows(named=True)}
+
+
+def load_log() -> pl.DataFrame:
+    """Every load, newest first."""
+    return _fetch(f"SELECT * FROM {S}.load_log ORDER BY loaded_at DESC, load_id DESC")
+
+
+def data_as_of():
+    """Timestamp of the latest load (None if the log is empty)."""
+    df = _fetch(f"SELECT max(loaded_at) AS loaded_at FROM {S}.load_log")
+    return df["loaded_at"][0] if df.height else None
+
+
+def sources() -> pl.DataFrame:
+    """Distinct cited sources per institution across all marts, with their status."""
+    return _fetch(
+        f"""SELECT iso3, source, bool_or(data_status = 'illustrative') AS has_illustrative,
+                   count(*) AS n_values FROM (
+              SELECT iso3, source, data_status FROM {S}.institutions
+              UNION ALL SELECT iso3, source, data_status FROM {S}.mart_indicator_values
+              UNION ALL SELECT iso3, source, data_status FROM {S}.mart_autonomy_cells
+              UNION ALL SELECT iso3, source, data_status FROM {S}.mart_public_recommendations)
+            WHERE source IS NOT NULL AND trim(source) <> ''
+            GROUP BY iso3, source ORDER BY iso3, source""")
+
+
+def reference_facts(iso3: str | None = None) -> pl.DataFrame:
+    """Reference facts (field, value, unit, year, source_url, quote, confidence)."""
+    if iso3:
+        return _fetch(f"SELECT * FROM {S}.reference_facts WHERE iso3 = ? ORDER BY field", [iso3])
+    return _fetch(f"SELECT * FROM {S}.reference_facts ORDER BY iso3, field")
+
+
+def status_summary() -> pl.DataFrame:
+    """How many indicator values carry each data_status (for the 'partly illustrative' banner)."""
+    return _fetch(f"SELECT data_status, count(*) AS n FROM {S}.mart_indicator_values "
+                  f"GROUP BY data_status ORDER BY data_status")
+
+
+def status_counts(year_from: int, year_to: int) -> pl.DataFrame:
+    """Recommendations per institution and implementation status, issued in [year_from, year_to]."""
+    return _fetch(
+        f"""SELECT iso3, implementation_status,
+                   sum(n_recommendations)::INTEGER AS n_recommendations,
+                   bool_or(data_status = 'illustrative') AS has_illustrative
+            FROM {S}.mart_recommendation_counts
+            WHERE year_issued BETWEEN ? AND ?
+            GROUP BY ALL ORDER BY iso3, implementation_status""",
+        [int(year_from), int(year_to)])
+
+
+def autonomy_changes(year_a: int, year_b: int) -> pl.DataFrame:
+    """Cells whose assessment differs between two years (both years must have a row)."""
+    return _fetch(
+        f"""SELECT a.iso3, a.criterion_id, a.assessment AS assessment_a, b.assessment AS assessment_b,
+                   b.evidence, b.basis, b.data_status, b.source
+            FROM {S}.mart_autonomy_cells a
+            JOIN {S}.mart_autonomy_cells b USING (iso3, criterion_id)
+            WHERE a.year = ? AND b.year = ? AND a.assessment IS DISTINCT FROM b.assessment
+            ORDER BY a.iso3, a.criterion_id""", [int(year_a), int(year_b)])
+
+
+def is_context_variable(measure: str) -> bool:
+    """True for a context variable (population, places_of_detention...), False for an indicator."""
+    import catalogue
+    return measure in {r["variable"] for r in catalogue.context_variables()}
+
+
+def series(measure: str) -> pl.DataFrame:
+    """Any measure as iso3, year, indicator_id, value, n, data_status, source, note.
+
+    `measure` is an indicator id (mart_indicator_values) or a context variable
+    (mart_context, e.g. places_of_detention), so pages treat both alike.
+    """
+    if is_context_variable(measure):
+        return _fetch(
+            f"SELECT iso3, year, variable AS indicator_id, value, NULL::INTEGER AS n, data_status, "
+            f"source, note FROM {S}.mart_context WHERE variable = ? AND value IS NOT NULL "
+            f"ORDER BY iso3, year", [measure])
+    return indicator_values(measure)

@@ -1,0 +1,168 @@
+"""Page state in the URL: opening a shared link restores the view exactly.
+
+Every selection widget on a page goes through one of the helpers below. Each
+helper:
+1. on the first run of the page (widget key not in session state) reads its
+   value from `st.query_params` (ignoring invalid values) or uses the default;
+2. draws the widget with that value;
+3. writes the current value back to `st.query_params` on every run.
+
+Query parameters are cleared by Streamlit on a page switch, so the helpers
+rewrite them on each page; the language (`lang`) is rewritten by
+`language_selector()` which `dashboard.py` draws on every run.
+
+Values in the URL are codes (ISO3, indicator ids, years, 1/0), never labels, so
+a link works in any language. Keys are short: `c` institutions, `y` year,
+`i` indicator, `lang` language.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable, Sequence
+
+import streamlit as st
+
+from mirador import i18n
+
+LANG_KEY = "lang"
+_PREFIX = "qp_"  # session-state key prefix for URL-bound widgets
+
+
+def _session_key(param: str) -> str:
+    return _PREFIX + param
+
+
+# --------------------------------------------------------------------------- encoding
+def encode(value: Any) -> str | list[str]:
+    """Python value -> query-string value(s)."""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, (list, tuple)):
+        return [str(v) for v in value]
+    return "" if value is None else str(value)
+
+
+def decode(raw: Sequence[str], options: Sequence[Any], multi: bool = False) -> Any:
+    """Query-string values -> the matching options (by their string form); invalid -> None."""
+    by_text = {str(o): o for o in options}
+    values = [by_text[r] for r in raw if r in by_text]
+    if multi:
+        return list(dict.fromkeys(values)) if raw else None
+    return values[0] if values else None
+
+
+def _from_url(param: str) -> list[str]:
+    try:
+        return st.query_params.get_all(param)
+    except Exception:  # noqa: BLE001 - outside a Streamlit run there are no query params
+        return []
+
+
+def write(param: str, value: Any) -> None:
+    """Write one value to the URL (lists become repeated keys ?c=PER&c=MEX)."""
+    encoded = encode(value)
+    if encoded == "":  # a single value that is None: no key
+        if param in st.query_params:
+            del st.query_params[param]
+        return
+    # An empty selection is kept as `?c=` so the link restores "nothing selected".
+    st.query_params[param] = encoded if encoded != [] else ""
+
+
+def _initialise(param: str, options: Sequence[Any], default: Any, multi: bool = False) -> str:
+    key = _session_key(param)
+    if key not in st.session_state:
+        from_url = decode(_from_url(param), options, multi=multi)
+        st.session_state[key] = default if from_url is None else from_url
+    elif multi:  # options may have changed (e.g. new data): drop vanished values
+        st.session_state[key] = [v for v in st.session_state[key] if v in options]
+    elif options and not isinstance(st.session_state[key], bool) \
+            and st.session_state[key] not in options:
+        st.session_state[key] = default
+    return key
+
+
+# --------------------------------------------------------------------------- widgets
+def multiselect(param: str, label: str, options: Sequence[Any], default: Sequence[Any],
+                format_func: Callable[[Any], str] = str, container=None, **kwargs) -> list:
+    """A multiselect bound to the repeated URL key `param` (e.g. ?c=PER&c=MEX)."""
+    key = _initialise(param, list(options), list(default), multi=True)
+    value = (container or st).multiselect(label, list(options), key=key,
+                                          format_func=format_func, **kwargs)
+    write(param, value)
+    return value
+
+
+def selectbox(param: str, label: str, options: Sequence[Any], default: Any,
+              format_func: Callable[[Any], str] = str, container=None, **kwargs) -> Any:
+    """A selectbox bound to URL key `param`."""
+    key = _initialise(param, list(options), default)
+    value = (container or st).selectbox(label, list(options), key=key,
+                                        format_func=format_func, **kwargs)
+    write(param, value)
+    return value
+
+
+def segmented(param: str, label: str, options: Sequence[Any], default: Any,
+              format_func: Callable[[Any], str] = str, container=None, **kwargs) -> Any:
+    """A single-choice segmented control bound to `param` (never empty: falls back to default)."""
+    key = _initialise(param, list(options), default)
+    value = (container or st).segmented_control(label, list(options), key=key,
+                                                format_func=format_func, **kwargs)
+    if value is None:
+        value = default
+    write(param, value)
+    return value
+
+
+def toggle(param: str, label: str, default: bool = False, container=None, **kwargs) -> bool:
+    """A toggle bound to `param` as 1/0."""
+    key = _initialise(param, ["1", "0"], encode(default))
+    if not isinstance(st.session_state[key], bool):
+        st.session_state[key] = st.session_state[key] == "1"
+    value = (container or st).toggle(label, key=key, **kwargs)
+    write(param, value)
+    return value
+
+
+def year_select(param: str, label: str, years: Sequence[int], default: int | None = None,
+                container=None, **kwargs) -> int | None:
+    """A year selectbox (latest year by default); None when there are no years."""
+    years = sorted({int(y) for y in years})
+    if not years:
+        return None
+    return selectbox(param, label, years, default if default in years else years[-1],
+                     container=container, **kwargs)
+
+
+# --------------------------------------------------------------------------- language
+def default_language() -> str:
+    """From the URL (?lang=pt), else the browser locale, else Spanish."""
+    raw = _from_url(LANG_KEY)
+    if raw and raw[0] in i18n.LANGUAGES:
+        return raw[0]
+    try:
+        return i18n.normalise_language(st.context.locale)
+    except Exception:  # noqa: BLE001 - no browser context (tests, bare mode)
+        return i18n.DEFAULT_LANGUAGE
+
+
+def language_selector(container=None) -> str:
+    """The sidebar language selector; keeps `?lang=` in the URL. Call once per run."""
+    key = _session_key(LANG_KEY)
+    if key not in st.session_state:
+        st.session_state[key] = default_language()
+    lang = (container or st.sidebar).selectbox(
+        "Idioma · Língua · Language", list(i18n.LANGUAGES), key=key,
+        format_func=lambda code: i18n.LANGUAGE_NAMES[code])
+    write(LANG_KEY, lang)
+    return lang
+
+
+def language() -> str:
+    """The current language (for pages): the selector's value, else the URL/locale default."""
+    return st.session_state.get(_session_key(LANG_KEY)) or default_language()
+
+
+def snapshot() -> dict[str, list[str]]:
+    """The current URL state as {param: [values]} (tests, 'copy link' text)."""
+    return {k: st.query_params.get_all(k) for k in st.query_params}

@@ -1,0 +1,77 @@
+"""Overview: a card per institution, the two-panel map, the OPCAT timeline, sources."""
+import polars as pl
+import streamlit as st
+
+from mirador import components, figures, palette, queries, state
+from mirador import formatting as fmt
+from mirador.i18n import (indicator_label, indicator_unit, institution_label, measure_label, t)
+
+CARD_INDICATORS = ("npm_staff", "budget_per_detainee_usd", "autonomy_score", "implementation_rate")
+MAP_INDICATORS = ("budget_per_detainee_usd", "staff_per_1000_detainees", "npm_budget_share_pct",
+                  "visits_per_place", "autonomy_score", "implementation_rate",
+                  "implemented_or_partial_rate")
+CARDS_PER_ROW = 3
+
+lang = state.language()
+st.title(t("page_overview", lang))
+st.markdown(t("overview_intro", lang))
+
+# ---- selection
+institutions = queries.institution_codes()
+latest = queries.latest_values(CARD_INDICATORS)
+latest_any = {r["iso3"]: r["year"] for r in queries.latest_year_with_data().iter_rows(named=True)}
+names = {r["iso3"]: r for r in queries.institutions().iter_rows(named=True)}
+
+# ---- cards
+st.header(t("section_institutions", lang))
+st.caption(t("cards_note", lang))
+for start in range(0, len(institutions), CARDS_PER_ROW):
+    for column, iso3 in zip(st.columns(CARDS_PER_ROW), institutions[start:start + CARDS_PER_ROW]):
+        with column.container(border=True):
+            st.subheader(f"{institution_label(iso3, lang)}", anchor=False)
+            inst = names[iso3]
+            st.caption(f"{inst['institution_name']} · {inst['npm_unit_name']}")
+            lines = []
+            for indicator in CARD_INDICATORS:
+                row = latest.filter((pl.col("iso3") == iso3) & (pl.col("indicator_id") == indicator))
+                if row.height:
+                    r = row.row(0, named=True)
+                    mark = f" {palette.ILLUSTRATIVE_MARK}" if palette.is_illustrative(r["data_status"]) else ""
+                    n_text = f", {t('n_equals', lang, n=fmt.integer(r['n'], lang))}" if r["n"] is not None and indicator == "implementation_rate" else ""
+                    shown = f"{fmt.value(r['value'], indicator_unit(indicator), lang)}{mark} ({r['year']}{n_text})"
+                else:
+                    shown = fmt.no_data(lang)
+                lines.append(f"- {indicator_label(indicator, lang)}: **{shown}**")
+            lines.append(f"- {t('latest_year_with_data', lang)}: **{fmt.year(latest_any.get(iso3), lang)}**")
+            st.markdown("\n".join(lines))
+
+# ---- map
+st.header(t("section_map", lang))
+map_indicator = state.selectbox("i", t("map_indicator", lang), MAP_INDICATORS, MAP_INDICATORS[0],
+                                format_func=lambda m: measure_label(m, lang))
+map_data = queries.latest_values(map_indicator)
+map_title = t("title_indicator_latest", lang, indicator=indicator_label(map_indicator, lang))
+components.chart_block(
+    figures.choropleth_two_panels(map_data, queries.boundaries(), title=map_title,
+                                  unit=indicator_unit(map_indicator), lang=lang, n_col="n",
+                                  year_col="year"),
+    title=map_title, data=map_data, lang=lang, key="overview_map", unit=indicator_unit(map_indicator))
+components.missing_data_note(institutions, map_data, None, lang)
+
+# ---- timeline
+st.header(t("section_timeline", lang))
+institution_rows = queries.institutions()
+timeline_title = t("timeline_title", lang)
+components.chart_block(
+    figures.timeline(institution_rows, title=timeline_title, lang=lang),
+    title=timeline_title, lang=lang, key="overview_timeline",
+    data=institution_rows.select("iso3", "institution_name", "opcat_ratification_date",
+                                 "npm_designation_date", "npm_operational_date",
+                                 "data_status", "source"))
+
+# ---- data as of, sources
+st.header(t("section_sources", lang))
+st.caption(components.data_as_of_text(lang))
+st.markdown(t("sources_intro", lang))
+st.dataframe(components.data_table(queries.sources(), lang), hide_index=True, width="stretch",
+             column_config={t("col_source", lang): st.column_config.LinkColumn()})
