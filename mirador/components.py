@@ -158,14 +158,17 @@ def missing_reasons(missing_iso3: Sequence[str], year: int | None, lang: str) ->
     inst = {r["iso3"]: r for r in queries.institutions().iter_rows(named=True)}
     out = []
     for c in missing_iso3:
-        r = inst.get(c)
+        r = inst.get(c) or {}
         name = i18n.institution_label(c, lang)
-        op = r.get("npm_operational_date") if r else None
-        if r is not None and op is None:
+        operational, designated = r.get("npm_operational_date"), r.get("npm_designation_date")
+        if r and operational is None and designated is None:
             out.append(t("missing_not_operating_no_date", lang, country=name))
-        elif op is not None and year is not None and year < op.year:
-            since = fmt.date(op, lang, r.get("npm_operational_precision") or "day")
+        elif operational is not None and year is not None and year < operational.year:
+            since = fmt.date(operational, lang, r.get("npm_operational_precision") or "day")
             out.append(t("missing_before_operation", lang, country=name, year=fmt.year(year, lang), since=since))
+        elif operational is None and designated is not None and year is not None and year < designated.year:
+            out.append(t("missing_before_designation", lang, country=name, year=fmt.year(year, lang),
+                         since=fmt.date(designated, lang)))
         elif year is not None:
             out.append(t("missing_not_reported_year", lang, country=name, year=fmt.year(year, lang)))
         else:

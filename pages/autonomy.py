@@ -1,9 +1,114 @@
-"""autonomy page (in progress)."""
+"""Autonomy: criteria matrix, score ranking, criterion definitions, evidence, change over time."""
+import polars as pl
 import streamlit as st
 
-from mirador import state
-from mirador.i18n import t
+import catalogue
+from mirador import components, figures, palette, queries, state
+from mirador import formatting as fmt
+from mirador.i18n import (criterion_definition, criterion_label, criterion_source, indicator_label,
+                          institution_label, t, vocab_label)
 
 lang = state.language()
 st.title(t("page_autonomy", lang))
-st.info(t("placeholder_page", lang))
+st.markdown(t("autonomy_intro", lang))
+
+# ---- selection
+all_institutions = queries.institution_codes()
+years = queries.autonomy_years()
+if not years:
+    st.info(t("no_data_for_selection", lang))
+    st.stop()
+left, right = st.columns([1, 3])
+year = state.year_select("y", t("select_year", lang), years, container=left)
+chosen = state.multiselect("c", t("select_institutions", lang), all_institutions, all_institutions,
+                           format_func=lambda c: institution_label(c, lang), container=right)
+if not chosen:
+    st.info(t("choose_institutions", lang))
+    st.stop()
+
+# ---- data
+cells = queries.autonomy_cells(year).filter(pl.col("iso3").is_in(chosen))
+scores = queries.autonomy_scores(year).filter(pl.col("iso3").is_in(chosen))
+
+# ---- matrix
+matrix_title = t("matrix_title", lang, year=year)
+components.chart_block(
+    figures.autonomy_matrix(cells, title=matrix_title, lang=lang, institutions=chosen),
+    title=matrix_title, data=cells, lang=lang, key="autonomy_matrix")
+components.missing_data_note(chosen, cells, year, lang, value_col="assessment")
+
+# ---- score ranking
+score_title = t("title_indicator_year", lang, indicator=indicator_label("autonomy_score", lang), year=year)
+components.chart_block(
+    figures.ranking_bars(scores, title=score_title, unit="score", lang=lang, institutions=chosen,
+                         value_col="autonomy_score", n_col="criteria_assessed",
+                         n_label_key="criteria_assessed"),
+    title=score_title, data=scores, lang=lang, key="autonomy_score", unit="score",
+    notes=[t("score_note", lang)])
+
+# ---- evidence behind a cell
+st.header(t("section_evidence", lang))
+criteria_ids = [r["criterion_id"] for r in catalogue.criteria()]
+left, right = st.columns(2)
+evidence_iso3 = state.selectbox("ei", t("select_institution", lang), chosen, chosen[0],
+                                format_func=lambda c: institution_label(c, lang), container=left)
+evidence_criterion = state.selectbox("ec", t("select_criterion", lang), criteria_ids, criteria_ids[0],
+                                     format_func=lambda c: criterion_label(c, lang), container=right)
+cell = cells.filter((pl.col("iso3") == evidence_iso3) & (pl.col("criterion_id") == evidence_criterion))
+with st.container(border=True):
+    st.markdown(f"**{institution_label(evidence_iso3, lang)} · {criterion_label(evidence_criterion, lang)} · {year}**")
+    st.caption(criterion_definition(evidence_criterion, lang))
+    if cell.height:
+        c = cell.row(0, named=True)
+        assessment = c["assessment"] or "no_information"
+        st.markdown(f"### {palette.assessment_symbol(assessment)} {vocab_label('assessment', assessment, lang)}")
+        st.markdown(c["evidence"] or t("evidence_none", lang))
+        basis = vocab_label("basis", c["basis"], lang) if c["basis"] else t("basis_unknown", lang)
+        status = vocab_label("data_status", c["data_status"], lang)
+        st.caption(f"{t('basis_label', lang)} {basis} · {t('status_label', lang)} {status}"
+                   + (f" {palette.ILLUSTRATIVE_MARK}" if palette.is_illustrative(c["data_status"]) else ""))
+        st.caption(components.source_line(cell, lang))
+    else:
+        st.markdown(t("no_assessment", lang, year=year))
+
+# ---- what each criterion means
+st.header(t("section_criteria", lang))
+st.dataframe(
+    pl.DataFrame({
+        t("col_criterion_id", lang): [criterion_label(c, lang) for c in criteria_ids],
+        t("col_definition", lang): [criterion_definition(c, lang) for c in criteria_ids],
+        t("col_source", lang): [criterion_source(c) for c in criteria_ids],
+    }), hide_index=True, width="stretch")
+
+# ---- change between two years
+st.header(t("section_change", lang))
+if len(years) < 2:
+    st.info(t("single_year_only", lang))
+    st.stop()
+left, right = st.columns(2)
+year_a = state.selectbox("ya", t("year_from", lang), years, years[0], container=left)
+year_b = state.selectbox("yb", t("year_to", lang), years, years[-1], container=right)
+all_scores = queries.autonomy_scores().filter(pl.col("iso3").is_in(chosen))
+score_a = all_scores.filter(pl.col("year") == year_a).select("iso3", pl.col("autonomy_score").alias("value_a"))
+score_b = all_scores.filter(pl.col("year") == year_b).select("iso3", pl.col("autonomy_score").alias("value_b"),
+                                                             "data_status")
+change = pl.DataFrame({"iso3": chosen}).join(score_a, on="iso3", how="left").join(score_b, on="iso3", how="left")
+change_title = t("change_title", lang, a=year_a, b=year_b)
+components.chart_block(
+    figures.dumbbell(change, title=change_title, unit="score", lang=lang, year_a=year_a, year_b=year_b),
+    title=change_title, data=change, lang=lang, key="autonomy_change", unit="score")
+
+changed = queries.autonomy_changes(year_a, year_b).filter(pl.col("iso3").is_in(chosen))
+st.subheader(t("changed_cells", lang, a=year_a, b=year_b), anchor=False)
+if changed.height:
+    st.dataframe(components.data_table(
+        changed.with_columns(
+            pl.col("assessment_a").map_elements(
+                lambda a: f"{palette.assessment_symbol(a)} {vocab_label('assessment', a, lang)}",
+                return_dtype=pl.String),
+            pl.col("assessment_b").map_elements(
+                lambda a: f"{palette.assessment_symbol(a)} {vocab_label('assessment', a, lang)}",
+                return_dtype=pl.String)), lang), hide_index=True, width="stretch")
+    st.caption(t("n_equals", lang, n=fmt.integer(changed.height, lang)))
+else:
+    st.info(t("no_changes", lang, a=year_a, b=year_b))
