@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
-PROGRESS_AFTER_SECONDS = 1.0  # small loads stay quiet
+PROGRESS_AFTER_SECONDS = 3.0  # small loads stay quiet
 
 
 def _parser() -> argparse.ArgumentParser:

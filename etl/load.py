@@ -127,7 +127,7 @@ def _previous_load_log(target: Path) -> tuple[pl.DataFrame | None, str | None]:
             reader.execute(f"ATTACH '{_sql_string(target)}' AS previous (READ_ONLY)")
             has_log = reader.execute(
                 "SELECT count(*) FROM duckdb_tables() WHERE database_name = 'previous' AND table_name = 'load_log'"
-            ).fetchone()[0]
+            ).fetchall()[0][0]  # fetchall: DuckDB 2 refuses new work while a result is half-read
             if not has_log:
                 return None, None
             return reader.sql("SELECT * FROM previous.load_log ORDER BY load_id").pl(), None

@@ -7,6 +7,8 @@ the unique values only, through the `catalogue` package.
 from __future__ import annotations
 
 import datetime as dt
+import re
+from dataclasses import dataclass
 from typing import Callable
 
 import polars as pl
@@ -70,22 +72,48 @@ def currency(text: pl.Expr) -> pl.Expr:
     return pl.when(upper.str.contains(r"^[A-Z]{3}$")).then(upper)
 
 
-def parse_column(frame: pl.DataFrame, column: str, parser: Callable[[pl.Expr], pl.Expr],
-                 dtype: pl.DataType) -> pl.Series:
-    """Apply an expression parser, over the unique values when that is cheaper."""
-    raw = frame.get_column(column)
-    uniques = raw.drop_nulls().unique()
-    if len(uniques) > _UNIQUE_SHARE * max(len(raw), 1):
-        return frame.select(parser(pl.col(column)).cast(dtype).alias(column)).to_series()
-    parsed = pl.DataFrame({"raw": uniques}).select(parser(pl.col("raw")).cast(dtype)).to_series()
-    return raw.replace_strict(uniques, parsed, default=None, return_dtype=dtype)
+@dataclass(frozen=True)
+class ColumnParser:
+    """How one raw text column becomes a typed one: an expression, or a word mapper."""
+    raw: str
+    out: str
+    dtype: pl.DataType
+    expression: Callable[[pl.Expr], pl.Expr] | None = None   # vectorised text parser
+    word: Callable[[str], str | None] | None = None           # called once per unique word
 
 
-def map_words(raw: pl.Series, to_code: Callable[[str], str | None]) -> pl.Series:
-    """Words -> codes through one Python call per unique value (a few dozen, not a million)."""
-    uniques = raw.drop_nulls().unique()
-    codes = pl.Series([to_code(v) for v in uniques.to_list()], dtype=pl.String)
-    return raw.replace_strict(uniques, codes, default=None, return_dtype=pl.String)
+def parse_frame(frame: pl.DataFrame, parsers: list[ColumnParser]) -> pl.DataFrame:
+    """Add every parsed column in one pass.
+
+    Each parser runs over the column's unique values (a date column of a million
+    recommendations has a few thousand distinct dates) and the result is mapped
+    back with a hash lookup; columns that are mostly unique are parsed directly.
+    """
+    if not parsers:
+        return frame
+    uniques = frame.select([pl.col(p.raw).drop_nulls().unique().implode() for p in parsers]).row(0)
+    expressions = []
+    for parser, values in zip(parsers, uniques):
+        values = pl.Series(values, dtype=pl.String)
+        if parser.word is not None:
+            parsed = pl.Series([parser.word(v) for v in values.to_list()], dtype=parser.dtype)
+        elif len(values) > _UNIQUE_SHARE * max(frame.height, 1):
+            expressions.append(parser.expression(pl.col(parser.raw)).cast(parser.dtype).alias(parser.out))
+            continue
+        else:
+            parsed = pl.DataFrame({"raw": values}).select(
+                parser.expression(pl.col("raw")).cast(parser.dtype)).to_series()
+        expressions.append(pl.col(parser.raw).replace_strict(values, parsed, default=None,
+                                                             return_dtype=parser.dtype).alias(parser.out))
+    return frame.with_columns(expressions)
+
+
+def country_code(word: str) -> str | None:
+    """ISO3 of a country name/code; an unlisted three-letter code is taken as an ISO3 code as typed."""
+    code = catalogue.normalise_country(word)
+    if code is None and re.fullmatch(r"[A-Za-z]{3}", word.strip()):
+        code = word.strip().upper()
+    return code
 
 
 def vocabulary_mapper(domain: str) -> Callable[[str], str | None]:

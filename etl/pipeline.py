@@ -6,6 +6,7 @@ missing; the command line (`python -m etl`) is a thin wrapper around both.
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -26,6 +27,16 @@ class Result:
     warnings: list[str] = field(default_factory=list)
     row_counts: dict[str, int] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
+
+
+class InvalidInput(ValueError):
+    """Raised by `build` when the input has problems; `.problems` lists them."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        shown = "\n".join(f"  {p}" for p in problems[:20])
+        more = f"\n  ... and {len(problems) - 20} more" if len(problems) > 20 else ""
+        super().__init__(f"{len(problems)} problem(s) in the input; nothing was loaded:\n{shown}{more}")
 
 
 class _Stages:
@@ -66,11 +77,15 @@ def run(source: str | Path | None = None, db_path: str | Path | None = None, *,
     boundaries_path = Path(boundaries_path) if boundaries_path is not None else paths.BOUNDARIES_PATH
     stages = _Stages(progress)
 
-    validated, raw = _validated(source, stages)
-    if not validated.ok:
-        return Result(False, None, validated.problems, validated.warnings, timings=stages.timings)
-    marts = stages.run("transform", "derived figures and marts", transform.build_marts, validated.tables)
-    boundaries, boundary_warning = stages.run("boundaries", "boundaries", read_boundaries, boundaries_path)
+    # Importing geopandas and reading the GeoJSON takes about a second: do it
+    # while polars reads and validates (both release the GIL for the heavy work).
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="boundaries") as pool:
+        boundaries_future = pool.submit(read_boundaries, boundaries_path)
+        validated, raw = _validated(source, stages)
+        if not validated.ok:
+            return Result(False, None, validated.problems, validated.warnings, timings=stages.timings)
+        marts = stages.run("transform", "derived figures and marts", transform.build_marts, validated.tables)
+        boundaries, boundary_warning = stages.run("boundaries", "boundaries", boundaries_future.result)
     warnings = list(validated.warnings) + ([boundary_warning] if boundary_warning else [])
     log = LoadLogEntry(
         source_path=str(source.resolve()),
@@ -78,3 +93,11 @@ def run(source: str | Path | None = None, db_path: str | Path | None = None, *,
         row_counts={}, warnings=warnings)
     row_counts = stages.run("load", f"wrote {target.name}", write_database, target, marts, boundaries, log)
     return Result(True, target, [], log.warnings, row_counts, stages.timings)
+
+
+def build(source: str | Path | None = None, db: str | Path | None = None, **kwargs) -> Result:
+    """`run`, raising InvalidInput instead of returning a failed result (for callers that just need a DB)."""
+    result = run(source, db, **kwargs)
+    if not result.ok:
+        raise InvalidInput(result.problems)
+    return result

@@ -93,15 +93,7 @@ def _read_folder(folder: Path) -> RawSource:
     return source
 
 
-def decode_to_utf8(data: bytes) -> bytes:
-    """UTF-8 (with or without BOM) passes through; anything else is Windows-1252."""
-    if data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8):]
-    try:
-        data.decode("utf-8")
-        return data
-    except UnicodeDecodeError:
-        pass
+def windows_1252_to_utf8(data: bytes) -> bytes:
     try:
         return data.decode("cp1252").encode("utf-8")
     except UnicodeDecodeError:  # bytes cp1252 leaves undefined: latin-1 maps every byte
@@ -110,7 +102,7 @@ def decode_to_utf8(data: bytes) -> bytes:
 
 def sniff_delimiter(data: bytes) -> str:
     """The delimiter that splits the header line most often (ties: comma)."""
-    head = data[:SNIFF_BYTES].decode("utf-8", errors="ignore")
+    head = data[:SNIFF_BYTES].decode("utf-8", errors="replace")
     header = next((line for line in head.splitlines() if line.strip()), "")
     unquoted = "".join(part for i, part in enumerate(header.split('"')) if i % 2 == 0)
     counts = {d: unquoted.count(d) for d in DELIMITERS}
@@ -119,18 +111,33 @@ def sniff_delimiter(data: bytes) -> str:
 
 
 def read_csv_bytes(data: bytes) -> pl.DataFrame:
-    data = decode_to_utf8(data)
+    """UTF-8 (BOM or not) or Windows-1252, any of DELIMITERS, every cell as text."""
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8):]
     # Leading blank lines would shift every row number: count and skip them.
-    stripped = data.lstrip(b"\r\n")
-    blank_lines = data[: len(data) - len(stripped)].count(b"\n")
-    if not stripped.strip():
+    blank_lines = 0
+    if data[:1] in (b"\r", b"\n"):
+        stripped = data.lstrip(b"\r\n")
+        blank_lines = data[: len(data) - len(stripped)].count(b"\n")
+        data = stripped
+    if not data.strip():
         return pl.DataFrame({ROW: pl.Series([], dtype=pl.Int64)})
-    frame = pl.read_csv(
-        stripped, separator=sniff_delimiter(stripped), infer_schema=False, has_header=True,
+    try:
+        # polars checks UTF-8 itself (no separate decode pass over a large file)
+        frame = _polars_csv(data, blank_lines)
+    except pl.exceptions.ComputeError as exc:
+        if "utf-8" not in str(exc).lower():
+            raise
+        frame = _polars_csv(windows_1252_to_utf8(data), blank_lines)
+    return frame.with_columns(pl.col(ROW).cast(pl.Int64))
+
+
+def _polars_csv(data: bytes, blank_lines: int) -> pl.DataFrame:
+    return pl.read_csv(
+        data, separator=sniff_delimiter(data), infer_schema=False, has_header=True,
         truncate_ragged_lines=True, row_index_name=ROW, row_index_offset=2 + blank_lines,
         raise_if_empty=False,
     )
-    return frame.with_columns(pl.col(ROW).cast(pl.Int64))
 
 
 # ---------------------------------------------------------------------------- XLSX

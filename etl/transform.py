@@ -52,6 +52,9 @@ def worst_status() -> pl.Expr:
 
 def build_marts(tables: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
     """All database tables derived from the validated input tables."""
+    # Codes arrive Categorical (cheap for the big recommendations table); the
+    # small tables are easier to stack and join as plain strings.
+    tables = {name: frame if name == "recommendations" else as_strings(frame) for name, frame in tables.items()}
     counts = recommendation_counts(tables["recommendations"], tables["recommendation_totals"])
     rates = implementation_rates(counts)
     scores = autonomy_scores(tables["autonomy_assessments"])
@@ -67,6 +70,10 @@ def build_marts(tables: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
         "reference_facts": tables.get("reference_facts", _empty("reference_facts")),
     }
     return {name: conform(name, frame) for name, frame in marts.items()}
+
+
+def as_strings(frame: pl.DataFrame) -> pl.DataFrame:
+    return frame.with_columns(pl.col(pl.Categorical).cast(pl.String))
 
 
 def conform(name: str, frame: pl.DataFrame) -> pl.DataFrame:
@@ -110,6 +117,7 @@ def recommendation_counts(records: pl.DataFrame, totals: pl.DataFrame) -> pl.Dat
         .with_columns(pl.lit(True).alias("from_totals"))
     )
     columns = dims + ["n_recommendations", "from_totals", "data_status"]
+    from_records = from_records.with_columns(pl.col(pl.Categorical).cast(pl.String))
     return (pl.concat([from_records.select(columns), from_totals.select(columns)])
             .sort(dims, nulls_last=True).collect())
 

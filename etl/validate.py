@@ -25,8 +25,10 @@ from etl.read import ROW, RawSource, RawTable
 MAX_ROWS_PER_CHECK = 100
 ISSUE_SCHEMA = {ROW: pl.Int64, "column": pl.String, "value": pl.String, "expected": pl.String, "check": pl.String}
 
-POLARS_TYPES = {TEXT: pl.String, INTEGER: pl.Int64, NUMBER: pl.Float64, DATE: pl.Date, CODE: pl.String,
-                COUNTRY: pl.String, CATALOGUE: pl.String, CURRENCY: pl.String}
+# Codes are Categorical: a million recommendations carry a dozen distinct words,
+# so grouping and handing the frame to DuckDB (as Arrow dictionaries) stay cheap.
+POLARS_TYPES = {TEXT: pl.String, INTEGER: pl.Int64, NUMBER: pl.Float64, DATE: pl.Date, CODE: pl.Categorical,
+                COUNTRY: pl.Categorical, CATALOGUE: pl.Categorical, CURRENCY: pl.String}
 
 TYPE_WORDS = {
     INTEGER: "a whole number",
@@ -56,14 +58,16 @@ class _TableCheck:
         self.whole_file: list[Problem] = []
         self.warnings: list[str] = []
         self.missing: set[str] = set()
+        self.deferred: list[tuple] = []
 
     # -- reporting
     def problem(self, row: int | None, column: str | None, value: str | None, expected: str) -> None:
         self.whole_file.append(Problem(file=self.raw.file, sheet=self.raw.sheet, row=row, column=column,
                                        value=value, expected=expected, table=self.table.name))
 
-    def flag(self, frame: pl.DataFrame, failing: pl.Expr, column: str, expected: str | pl.Expr,
+    def flag(self, frame: pl.DataFrame, failing: pl.Expr | pl.Series, column: str, expected: str | pl.Expr,
              value: pl.Expr | None = None, check: str | None = None) -> None:
+        """Record every row of `frame` where `failing` is true (one filter now)."""
         value = pl.col(f"{column}__raw") if value is None else value
         expected_expr = pl.lit(expected) if isinstance(expected, str) else expected
         found = frame.filter(failing).select(
@@ -71,6 +75,21 @@ class _TableCheck:
             expected_expr.alias("expected"), pl.lit(check or f"{column}:{expected}").alias("check"))
         if found.height:
             self.issues.append(found)
+
+    def defer(self, failing: pl.Expr, column: str, expected: str | pl.Expr, value: pl.Expr | None = None,
+              check: str | None = None) -> None:
+        """Queue a row check on the main frame; `flush` evaluates all queued checks in one pass."""
+        self.deferred.append((failing, column, expected, value, check))
+
+    def flush(self, frame: pl.DataFrame) -> None:
+        if not self.deferred:
+            return
+        masks = frame.select([d[0].fill_null(False).alias(f"__check{i}") for i, d in enumerate(self.deferred)])
+        failing_counts = masks.sum().row(0)
+        for i, (count, (_, column, expected, value, check)) in enumerate(zip(failing_counts, self.deferred)):
+            if count:
+                self.flag(frame, masks.get_column(f"__check{i}"), column, expected, value, check)
+        self.deferred.clear()
 
     # -- steps
     def match_headers(self) -> pl.DataFrame:
@@ -103,50 +122,32 @@ class _TableCheck:
         return frame
 
     def parse_columns(self, frame: pl.DataFrame) -> pl.DataFrame:
-        parsed = []
-        for column in self.table.columns:
-            raw = f"{column.name}__raw"
-            parsed.append(self._parse(frame, column, raw).alias(column.name))
-        return frame.with_columns(parsed)
-
-    def _parse(self, frame: pl.DataFrame, column: Column, raw: str) -> pl.Series:
-        if column.type == INTEGER:
-            return parse.parse_column(frame, raw, parse.integer, pl.Int64)
-        if column.type == NUMBER:
-            return parse.parse_column(frame, raw, parse.number, pl.Float64)
-        if column.type == DATE:
-            return parse.parse_column(frame, raw, parse.date, pl.Date)
-        if column.type == CURRENCY:
-            return parse.parse_column(frame, raw, parse.currency, pl.String)
-        if column.type == CODE:
-            return parse.map_words(frame.get_column(raw), parse.vocabulary_mapper(column.vocabulary))
-        if column.type == COUNTRY:
-            return parse.map_words(frame.get_column(raw), catalogue.normalise_country)
-        if column.type == CATALOGUE:
-            return parse.map_words(frame.get_column(raw), parse.catalogue_mapper(column.catalogue))
-        return frame.get_column(raw)
+        parsers = [parser for c in self.table.columns if (parser := _parser_for(c)) is not None]
+        frame = parse.parse_frame(frame, parsers)
+        return frame.with_columns([pl.col(f"{c.name}__raw").alias(c.name)
+                                   for c in self.table.columns if c.type == TEXT])
 
     def check_values(self, frame: pl.DataFrame) -> None:
         for column in self.table.columns:
             name, raw = column.name, pl.col(f"{column.name}__raw")
             if column.required and name not in self.missing:
-                self.flag(frame, raw.is_null(), name, "a value (this column is required)")
+                self.defer(raw.is_null(), name, "a value (this column is required)")
             if column.type != TEXT:
-                self.flag(frame, raw.is_not_null() & pl.col(name).is_null(), name, _expected_words(column))
+                self.defer(raw.is_not_null() & pl.col(name).is_null(), name, _expected_words(column))
             self._check_range(frame, column)
 
     def _check_range(self, frame: pl.DataFrame, column: Column) -> None:
         value = pl.col(column.name)
         if column.type == DATE:
             lo, hi = YEAR_RANGE
-            self.flag(frame, ~value.dt.year().is_between(lo, hi), column.name, f"a date between {lo} and {hi}")
+            self.defer(~value.dt.year().is_between(lo, hi), column.name, f"a date between {lo} and {hi}")
             return
         if column.minimum is not None:
             too_low = value <= column.minimum if column.exclusive_minimum else value < column.minimum
             sign = ">" if column.exclusive_minimum else ">="
-            self.flag(frame, too_low, column.name, f"a value {sign} {column.minimum:g}")
+            self.defer(too_low, column.name, f"a value {sign} {column.minimum:g}")
         if column.maximum is not None:
-            self.flag(frame, value > column.maximum, column.name, f"a value <= {column.maximum:g}")
+            self.defer(value > column.maximum, column.name, f"a value <= {column.maximum:g}")
 
     def check_rules(self, frame: pl.DataFrame) -> None:
         for rule in self.table.rules:
@@ -156,10 +157,10 @@ class _TableCheck:
                 if rule.when_value is not None:
                     condition = pl.col(rule.when_column) == rule.when_value
                     reason = f"filled in when {rule.when_column} is {rule.when_value}"
-                self.flag(frame, condition & pl.col(f"{rule.column}__raw").is_null(), rule.column,
+                self.defer(condition & pl.col(f"{rule.column}__raw").is_null(), rule.column,
                           f"a value ({rule.column} must be {reason})")
             elif isinstance(rule, NotBefore):
-                self.flag(frame, pl.col(rule.column) < pl.col(rule.other), rule.column,
+                self.defer(pl.col(rule.column) < pl.col(rule.other), rule.column,
                           pl.lit(f"a date not before {rule.other} (") + pl.col(rule.other).cast(pl.String) + ")",
                           check=f"{rule.column}:not_before")
             elif isinstance(rule, RangeByUnit):
@@ -175,12 +176,12 @@ class _TableCheck:
             of_unit = indicator.is_in(ids) & value.is_not_null()
             words = f"for {unit} indicators"
             if allowed is not None:
-                self.flag(frame, of_unit & ~value.is_in(pl.Series([float(a) for a in allowed])), rule.value_column,
+                self.defer(of_unit & ~value.is_in(pl.Series([float(a) for a in allowed])), rule.value_column,
                           f"one of {', '.join(f'{a:g}' for a in allowed)} {words}")
             if lo is not None:
-                self.flag(frame, of_unit & (value < lo), rule.value_column, f"a value >= {lo:g} {words}")
+                self.defer(of_unit & (value < lo), rule.value_column, f"a value >= {lo:g} {words}")
             if hi is not None:
-                self.flag(frame, of_unit & (value > hi), rule.value_column, f"a value <= {hi:g} {words}")
+                self.defer(of_unit & (value > hi), rule.value_column, f"a value <= {hi:g} {words}")
 
     def check_keys(self, frame: pl.DataFrame) -> None:
         key = list(self.table.key)
@@ -199,7 +200,7 @@ class _TableCheck:
         for column in self.table.columns:
             if column.references_institution:
                 value = pl.col(column.name)
-                self.flag(frame, value.is_not_null() & ~value.is_in(sorted(institutions)), column.name,
+                self.defer(value.is_not_null() & ~value.is_in(sorted(institutions)), column.name,
                           "a country that has a row in institutions")
 
     # -- results
@@ -222,12 +223,26 @@ class _TableCheck:
         return self.raw.file + (f", sheet {self.raw.sheet}" if self.raw.sheet else "")
 
 
+def _parser_for(column: Column) -> parse.ColumnParser | None:
+    raw, dtype = f"{column.name}__raw", POLARS_TYPES[column.type]
+    expressions = {INTEGER: parse.integer, NUMBER: parse.number, DATE: parse.date, CURRENCY: parse.currency}
+    if column.type in expressions:
+        return parse.ColumnParser(raw, column.name, dtype, expression=expressions[column.type])
+    if column.type == CODE:
+        return parse.ColumnParser(raw, column.name, dtype, word=parse.vocabulary_mapper(column.vocabulary))
+    if column.type == COUNTRY:
+        return parse.ColumnParser(raw, column.name, dtype, word=parse.country_code)
+    if column.type == CATALOGUE:
+        return parse.ColumnParser(raw, column.name, dtype, word=parse.catalogue_mapper(column.catalogue))
+    return None
+
+
 def _expected_words(column: Column) -> str:
     if column.type == CODE:
         codes = ", ".join(catalogue.codes(column.vocabulary))
         return f"one of: {codes} (or its name in Spanish, Portuguese or English)"
     if column.type == COUNTRY:
-        return "an ISO3 code or a country name of catalogue/countries.csv"
+        return "a three-letter ISO3 code or a country name of catalogue/countries.csv"
     if column.type == CATALOGUE:
         ids = ", ".join(sorted(set(parse.catalogue_ids(column.catalogue).values())))
         if column.catalogue == "input_indicator":
@@ -245,9 +260,10 @@ def validate_table(raw: RawTable, table: Table, institutions: set[str] | None) -
     frame = check.parse_columns(frame)
     check.check_values(frame)
     check.check_rules(frame)
-    check.check_keys(frame)
     if institutions is not None:
         check.check_institution_refs(frame, institutions)
+    check.flush(frame)
+    check.check_keys(frame)
     return frame.select([ROW, *table.column_names]), check
 
 
@@ -264,6 +280,10 @@ def validate(source: RawSource) -> Validated:
             institutions = set(typed.get_column("iso3").drop_nulls().to_list())
             if typed.height == 0:
                 check.problem(None, None, None, "at least one institution row")
+            unlisted = sorted(institutions - {r["iso3"] for r in catalogue.countries()})
+            if unlisted:
+                check.warnings.append(f"institutions: {', '.join(unlisted)} not in catalogue/countries.csv "
+                                      "(no map or catalogue labels for them)")
         checks[table.name] = check
         result.tables[table.name] = typed
     _check_records_and_totals(result.tables, checks)
