@@ -176,7 +176,7 @@ class _TableCheck:
             of_unit = indicator.is_in(ids) & value.is_not_null()
             words = f"for {unit} indicators"
             if allowed is not None:
-                self.defer(of_unit & ~value.is_in(pl.Series([float(a) for a in allowed])), rule.value_column,
+                self.defer(of_unit & ~value.is_in([float(a) for a in allowed]), rule.value_column,
                           f"one of {', '.join(f'{a:g}' for a in allowed)} {words}")
             if lo is not None:
                 self.defer(of_unit & (value < lo), rule.value_column, f"a value >= {lo:g} {words}")
