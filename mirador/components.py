@@ -94,24 +94,29 @@ def _short(url: str) -> str:
     return host or url
 
 
+def _relabel(column: str, labels: dict[str, str]) -> pl.Expr:
+    """Codes -> labels through a lookup (vectorised; unknown codes stay as they are)."""
+    return pl.col(column).replace(labels)
+
+
 def data_table(data: pl.DataFrame, lang: str) -> pl.DataFrame:
     """The data as shown/downloaded: labels next to codes, translated column headers."""
     out = data
     if "iso3" in out.columns:
-        out = out.with_columns(pl.col("iso3").map_elements(
-            lambda c: i18n.institution_label(c, lang), return_dtype=pl.String).alias("country"))
+        codes = out["iso3"].unique().drop_nulls().to_list()
+        out = out.with_columns(
+            _relabel("iso3", {c: i18n.institution_label(c, lang) for c in codes}).alias("country"))
         out = out.select(["country", *[c for c in out.columns if c != "country"]])
     if "indicator_id" in out.columns:
-        out = out.with_columns(pl.col("indicator_id").map_elements(
-            lambda c: i18n.indicator_label(c, lang), return_dtype=pl.String))
+        codes = out["indicator_id"].unique().drop_nulls().to_list()
+        out = out.with_columns(_relabel("indicator_id", {c: i18n.measure_label(c, lang) for c in codes}))
     if "criterion_id" in out.columns:
-        out = out.with_columns(pl.col("criterion_id").map_elements(
-            lambda c: i18n.criterion_label(c, lang), return_dtype=pl.String))
+        codes = out["criterion_id"].unique().drop_nulls().to_list()
+        out = out.with_columns(_relabel("criterion_id", {c: i18n.criterion_label(c, lang) for c in codes}))
     for col, domain in VOCAB_COLUMNS.items():
         if col in out.columns and out.schema[col] == pl.String:
-            out = out.with_columns(pl.col(col).map_elements(
-                lambda c, d=domain: i18n.vocab_label(d, c, lang), return_dtype=pl.String,
-                skip_nulls=False))
+            codes = out[col].unique().drop_nulls().to_list()
+            out = out.with_columns(_relabel(col, {c: i18n.vocab_label(domain, c, lang) for c in codes}))
     renames = {c: t(f"col_{c}", lang) for c in out.columns if f"col_{c}" in i18n.strings()}
     return out.rename(renames)
 

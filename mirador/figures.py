@@ -19,6 +19,7 @@ import statistics
 from typing import Sequence
 
 import plotly.graph_objects as go
+import plotly.io as pio
 import polars as pl
 from plotly.subplots import make_subplots
 
@@ -28,6 +29,14 @@ from mirador import palette
 from mirador.i18n import (criterion_label, institution_label, t, unit_label, vocab_label)
 
 FONT = dict(family="Source Sans, Arial, sans-serif", size=14)
+
+# A small template registered once: the stock "plotly_white" is large and plotly deep-copies
+# a template on every layout update, which made pages noticeably slower.
+pio.templates["mirador"] = go.layout.Template(layout=dict(
+    plot_bgcolor="#FFFFFF", paper_bgcolor="#FFFFFF", colorway=list(palette.INSTITUTION_COLOURS.values()),
+    xaxis=dict(gridcolor="#EBEBEB", zerolinecolor="#CCCCCC", linecolor="#CCCCCC", automargin=True),
+    yaxis=dict(gridcolor="#EBEBEB", zerolinecolor="#CCCCCC", linecolor="#CCCCCC", automargin=True)))
+pio.templates.default = "mirador"
 SEPARATORS = {"es": ",.", "pt": ",\u00a0", "en": ".,"}  # plotly: decimal then thousands
 
 # Map panels: (lon range, lat range) of the two regions.
@@ -43,7 +52,7 @@ def _base_layout(fig: go.Figure, title: str, lang: str, height: int | None = Non
     text = f"<b>{title}</b>" + (f"<br><span style='font-size:12px'>{subtitle}</span>" if subtitle else "")
     fig.update_layout(
         title=dict(text=text, x=0, xanchor="left"),
-        font=FONT, separators=SEPARATORS[lang], template="plotly_white",
+        font=FONT, separators=SEPARATORS[lang],
         margin=dict(l=10, r=10, t=70 if subtitle else 55, b=60),
         hoverlabel=dict(font_size=13), legend=dict(orientation="h", y=-0.12, x=0),
     )
@@ -204,9 +213,11 @@ def trend_small_multiples(df: pl.DataFrame, *, title: str, unit: str, lang: str,
 
 
 # --------------------------------------------------------------------------- maps
-def _features(geometries: dict[str, dict]) -> dict:
+def _features(geometries: dict[str, dict], only: Sequence[str] | None = None) -> dict:
     features = []
     for iso3, g in geometries.items():
+        if only is not None and iso3 not in only:
+            continue
         geometry = g.get("geometry", g) if g.get("type") == "Feature" else g
         features.append({"type": "Feature", "id": iso3, "properties": {"iso3": iso3},
                          "geometry": geometry})
@@ -231,7 +242,6 @@ def choropleth_two_panels(df: pl.DataFrame, geometries: dict[str, dict], *, titl
     illustrative values carry a † mark. Show with `components.plotly_chart`
     (needs the local topojson config).
     """
-    geojson = _features(geometries)
     rows = {r["iso3"]: r for r in df.iter_rows(named=True) if not fmt.is_missing(r[value_col])}
     values = [r[value_col] for r in rows.values()]
     zmin, zmax = (min(values), max(values)) if values else (0, 1)
@@ -247,7 +257,7 @@ def choropleth_two_panels(df: pl.DataFrame, geometries: dict[str, dict], *, titl
     for col, geo in ((1, "geo"), (2, "geo2")):
         if missing:
             fig.add_trace(go.Choropleth(
-                geojson=geojson, locations=missing, z=[0] * len(missing), featureidkey="id",
+                geojson=_features(geometries, missing), locations=missing, z=[0] * len(missing), featureidkey="id",
                 colorscale=[[0, palette.NO_DATA_COLOUR], [1, palette.NO_DATA_COLOUR]], showscale=False,
                 marker_line=dict(color="#FFFFFF", width=0.8), name=t("no_data", lang),
                 hovertext=[f"<b>{institution_label(c, lang)}</b><br>{fmt.no_data(lang)}" for c in missing],
@@ -265,7 +275,7 @@ def choropleth_two_panels(df: pl.DataFrame, geometries: dict[str, dict], *, titl
                 tip += f"<br>{_status_text(r.get('data_status'), lang)}"
                 hover.append(tip)
             fig.add_trace(go.Choropleth(
-                geojson=geojson, locations=locs, z=[rows[c][value_col] for c in locs], featureidkey="id",
+                geojson=_features(geometries, locs), locations=locs, z=[rows[c][value_col] for c in locs], featureidkey="id",
                 coloraxis="coloraxis", marker_line=dict(color="#FFFFFF", width=0.8),
                 hovertext=hover, hovertemplate="%{hovertext}<extra></extra>", showlegend=False,
                 name=title), row=1, col=col)
