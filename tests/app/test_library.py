@@ -1,0 +1,202 @@
+"""Unit tests of the dashboard library: formatting, palette, i18n, URL state, DB handle."""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import os
+import re
+
+import duckdb
+import pytest
+
+import catalogue
+from mirador import db, formatting as fmt, i18n, palette, queries, state
+
+NNBSP = "\u00a0"  # babel/CLDR no-break space (pt_PT group separator, es before %)
+
+
+# --------------------------------------------------------------------------- formatting
+@pytest.mark.parametrize("lang, expected", [
+    ("es", "1.234,5"), ("pt", f"1{NNBSP}234,5"), ("en", "1,234.5")])
+def test_number_per_language(lang, expected):
+    assert fmt.number(1234.5, lang) == expected
+
+
+@pytest.mark.parametrize("lang, expected", [
+    ("es", f"1.234.567"), ("pt", f"1{NNBSP}234{NNBSP}567"), ("en", "1,234,567")])
+def test_integer_per_language(lang, expected):
+    assert fmt.integer(1234567, lang) == expected
+
+
+@pytest.mark.parametrize("lang, expected", [
+    ("es", f"42,5{NNBSP}%"), ("pt", "42,5%"), ("en", "42.5%")])
+def test_percent_per_language(lang, expected):
+    assert fmt.percent(42.5, lang) == expected
+
+
+@pytest.mark.parametrize("lang, day, month", [
+    ("es", "5 de marzo de 2017", "marzo de 2017"),
+    ("pt", "5 de março de 2017", "março de 2017"),
+    ("en", "March 5, 2017", "March 2017")])
+def test_dates_per_language_and_precision(lang, day, month):
+    d = dt.date(2017, 3, 5)
+    assert fmt.date(d, lang) == day
+    assert fmt.date(d, lang, "month") == month
+    assert fmt.date(d, lang, "year") == "2017"
+
+
+@pytest.mark.parametrize("lang, text", [("es", "sin datos"), ("pt", "sem dados"), ("en", "no data")])
+def test_missing_is_no_data_never_zero(lang, text):
+    for missing in (None, float("nan")):
+        assert fmt.number(missing, lang) == text
+        assert fmt.percent(missing, lang) == text
+        assert fmt.value(missing, "usd", lang) == text
+        assert fmt.date(None, lang) == text
+    assert fmt.number(0, lang) == "0"  # a real zero stays a zero
+
+
+def test_years_are_not_grouped():
+    assert fmt.year(2017, "es") == "2017"
+
+
+def test_value_uses_unit():
+    assert fmt.value(1, "yes_no", "pt") == "Sim"
+    assert fmt.value(12.345, "usd_per_detainee", "en") == "12.3"
+    assert fmt.value(12, "persons", "es", with_unit=True) == "12 personas"
+
+
+# --------------------------------------------------------------------------- palette
+def test_each_institution_has_a_fixed_distinct_colour():
+    codes = [r["iso3"] for r in catalogue.countries()]
+    colours = [palette.institution_colour(c) for c in codes]
+    assert len(set(colours)) == len(codes) == 9
+    assert all(re.fullmatch(r"#[0-9A-F]{6}", c) for c in colours)
+    assert palette.institution_colour("PER") == "#882255"  # the same on every page and run
+
+
+def test_status_colours_and_symbols_cover_every_code():
+    for code in catalogue.codes("assessment"):
+        assert palette.status_colour("assessment", code) in palette.ASSESSMENT_COLOURS.values()
+        assert palette.assessment_symbol(code)
+    assert len(set(palette.ASSESSMENT_SYMBOLS.values())) == len(catalogue.codes("assessment"))
+    assert len(set(palette.ASSESSMENT_COLOURS.values())) == len(catalogue.codes("assessment"))
+    for code in catalogue.codes("implementation_status"):
+        assert code in palette.IMPLEMENTATION_COLOURS
+    assert len(set(palette.IMPLEMENTATION_COLOURS.values())) == len(catalogue.codes("implementation_status"))
+
+
+# --------------------------------------------------------------------------- i18n
+def test_every_ui_string_has_es_pt_en():
+    with open(i18n.STRINGS_PATH, encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    keys = [r["key"] for r in rows]
+    assert len(keys) == len(set(keys)), "duplicate keys"
+    for row in rows:
+        for lang in i18n.LANGUAGES:
+            assert row[lang] and row[lang].strip(), (row["key"], lang)
+        placeholders = {lang: set(re.findall(r"{(\w+)}", row[lang])) for lang in i18n.LANGUAGES}
+        assert placeholders["es"] == placeholders["pt"] == placeholders["en"], row["key"]
+
+
+def test_every_catalogue_label_exists_in_three_languages():
+    for lang in i18n.LANGUAGES:
+        for r in catalogue.indicators():
+            assert i18n.indicator_label(r["indicator_id"], lang)
+            assert i18n.indicator_definition(r["indicator_id"], lang)
+            assert i18n.indicator_unit_label(r["indicator_id"], lang)
+        for r in catalogue.criteria():
+            assert i18n.criterion_label(r["criterion_id"], lang)
+            assert i18n.criterion_definition(r["criterion_id"], lang)
+        for r in catalogue.areas():
+            assert i18n.area_label(r["area_id"], lang)
+        for r in catalogue.countries():
+            assert i18n.country_name(r["iso3"], lang)
+        for r in catalogue.vocabulary():
+            assert r[f"label_{lang}"], (r["domain"], r["code"], lang)
+        for unit in catalogue.units():
+            assert i18n.unit_label(unit, lang)
+        for r in catalogue.context_variables():
+            assert i18n.context_label(r["variable"], lang)
+
+
+def test_t_formats_and_fails_loudly():
+    assert i18n.t("n_equals", "pt", n="3") == "n = 3"
+    assert i18n.t("page_overview", "en") == "Overview"
+    with pytest.raises(KeyError):
+        i18n.t("no_such_key", "es")
+
+
+@pytest.mark.parametrize("raw, lang", [("pt-BR", "pt"), ("es_ES", "es"), ("EN", "en"), ("fr", "es"), (None, "es")])
+def test_language_normalisation(raw, lang):
+    assert i18n.normalise_language(raw) == lang
+
+
+# --------------------------------------------------------------------------- state
+def test_state_encode_decode_round_trip():
+    options = ["CHL", "PER", "MEX"]
+    assert state.decode(state.encode(["PER", "MEX"]), options, multi=True) == ["PER", "MEX"]
+    assert state.decode([state.encode(2019)], [2017, 2019]) == 2019
+    assert state.decode([state.encode(True)], ["1", "0"]) == "1"
+    assert state.decode(["XXX"], options) is None               # invalid values are ignored
+    assert state.decode([""], options, multi=True) == []       # ?c= means an empty selection
+    assert state.decode([], options, multi=True) is None       # absent means "use the default"
+
+
+def test_url_written_by_a_page_restores_the_same_view(bundled_db):
+    from streamlit.testing.v1 import AppTest
+    first = AppTest.from_file("../../pages/resources.py", default_timeout=60)
+    first.query_params.update({"lang": "en", "t": "visits", "rel": "0", "c": ["URY", "CHL"]})
+    first.run()
+    first.selectbox(key="qp_y").select(first.selectbox(key="qp_y").options[0]).run()
+    written = {k: first.query_params[k] for k in first.query_params}
+    assert {"t", "rel", "i", "c", "y"} <= set(written)
+
+    second = AppTest.from_file("../../pages/resources.py", default_timeout=60)
+    second.query_params.update(written)
+    second.run()
+    for key in ("qp_i", "qp_y"):
+        assert second.selectbox(key=key).value == first.selectbox(key=key).value
+    assert second.multiselect(key="qp_c").value == first.multiselect(key="qp_c").value == ["URY", "CHL"]
+    assert second.toggle(key="qp_rel").value is False
+    assert [c.proto.spec for c in second.get("plotly_chart")] == [c.proto.spec for c in first.get("plotly_chart")]
+
+
+# --------------------------------------------------------------------------- db handle
+def _tiny_db(path, names):
+    con = duckdb.connect(str(path))
+    con.execute("CREATE TABLE institutions (iso3 VARCHAR, institution_name VARCHAR)")
+    con.executemany("INSERT INTO institutions VALUES (?, ?)", [[c, n] for c, n in names])
+    con.execute("CHECKPOINT")
+    con.close()
+
+
+def test_db_handle_notices_a_swapped_file(tmp_path, monkeypatch):
+    live = tmp_path / "mirador.duckdb"
+    _tiny_db(live, [("PER", "Defensoría del Pueblo")])
+    monkeypatch.setenv("MIRADOR_DB", str(live))
+    db.reset()
+    queries.clear_cache()
+    try:
+        assert queries.institutions()["institution_name"].to_list() == ["Defensoría del Pueblo"]
+        # The ETL's atomic swap: build elsewhere, then os.replace over the live file.
+        staged = tmp_path / "staged.duckdb"
+        _tiny_db(staged, [("PER", "Defensoría del Pueblo (rebuilt)"), ("URY", "INDDHH")])
+        os.replace(staged, live)
+        assert queries.institutions()["institution_name"].to_list() == [
+            "Defensoría del Pueblo (rebuilt)", "INDDHH"]
+    finally:
+        db.reset()
+        queries.clear_cache()
+
+
+def test_queries_bind_parameters(tmp_path, monkeypatch):
+    live = tmp_path / "mirador.duckdb"
+    _tiny_db(live, [("PER", "x")])
+    monkeypatch.setenv("MIRADOR_DB", str(live))
+    db.reset()
+    try:
+        # A value that would break (or inject into) f-string SQL is just a value when bound.
+        assert db.fetch("SELECT count(*) AS n FROM mirador.institutions WHERE iso3 = ?",
+                        ["PER' OR '1'='1"])["n"][0] == 0
+    finally:
+        db.reset()
