@@ -513,3 +513,118 @@ __all__ = [
     "ranking_bars", "trend_small_multiples", "choropleth_two_panels", "autonomy_matrix",
     "dumbbell", "status_bars", "timeline", "median", "has_geo", "MAP_PANELS",
 ]
+
+
+# =========================================================================== profile, compare,
+# progress pages (appended section; owned by the engineer of those pages)
+def relative_to_peer_median(df: pl.DataFrame, *, title: str, lang: str,
+                            subtitle: str | None = None) -> go.Figure:
+    """One institution's indicators as % of the peer median (100 = median), one bar per indicator.
+
+    `df`: mirador.peers.indicator_vs_peers(...). Rows without a ratio are left
+    out, except indicators without any value, which get a "no data" label
+    (never a zero bar). Illustrative (own value or any peer value) = hatched.
+    """
+    from mirador.i18n import indicator_label, indicator_unit
+    rows = [r for r in df.iter_rows(named=True)
+            if not fmt.is_missing(r["ratio_to_median_pct"]) or fmt.is_missing(r["value"])]
+    rows = rows[::-1]  # plotly draws bottom-up: keep catalogue order top-down
+    labels = [f"{indicator_label(r['indicator_id'], lang)} [{r['year']}]" if r["year"] is not None
+              else indicator_label(r["indicator_id"], lang) for r in rows]
+    xs, patterns, opacities, hover = [], [], [], []
+    for r in rows:
+        ratio = r["ratio_to_median_pct"]
+        xs.append(ratio)
+        flagged = palette.is_illustrative(r["data_status"]) or palette.is_illustrative(r["peer_data_status"])
+        patterns.append(palette.ILLUSTRATIVE_PATTERN if flagged else "")
+        opacities.append(palette.ILLUSTRATIVE_OPACITY if flagged else 1.0)
+        unit = indicator_unit(r["indicator_id"])
+        if fmt.is_missing(r["value"]):
+            hover.append(f"<b>{indicator_label(r['indicator_id'], lang)}</b><br>{fmt.no_data(lang)}")
+            continue
+        hover.append(
+            f"<b>{indicator_label(r['indicator_id'], lang)}</b> {r['year']}<br>"
+            f"{institution_label(r['iso3'], lang)}: {fmt.value(r['value'], unit, lang, with_unit=unit != 'percent')}<br>"
+            + t("peer_median", lang, value=fmt.value(r["peer_median"], unit, lang))
+            + f" ({t('n_equals', lang, n=fmt.integer(r['n_peers'], lang))})<br>"
+            + f"{fmt.percent(ratio, lang, 0)}<br>{_status_text(r['data_status'], lang)}")
+    colour = palette.institution_colour(rows[0]["iso3"]) if rows else "#777777"
+    fig = go.Figure(go.Bar(
+        x=xs, y=labels, orientation="h",
+        marker=dict(color=colour, opacity=opacities, pattern=dict(shape=patterns)),
+        text=[fmt.percent(x, lang, 0) if not fmt.is_missing(x) else "" for x in xs],
+        textposition="outside", cliponaxis=False, hovertext=hover,
+        hovertemplate="%{hovertext}<extra></extra>", showlegend=False))
+    for r, label in zip(rows, labels):
+        if fmt.is_missing(r["value"]):
+            fig.add_annotation(x=0, y=label, xanchor="left", showarrow=False, text=fmt.no_data(lang),
+                               font=dict(size=12, color="#777777"))
+    fig.add_vline(x=100, line=dict(color=palette.MEDIAN_COLOUR, dash="dash", width=1.5))
+    if any(patterns):
+        _illustrative_legend(fig, lang)
+    xmax = max([x for x in xs if not fmt.is_missing(x)], default=100)
+    fig.update_xaxes(title=t("profile_ratio_axis", lang), range=[0, max(xmax, 100) * 1.25],
+                     ticksuffix="%")
+    fig.update_yaxes(title=None)
+    _base_layout(fig, title, lang, height=max(320, 90 + 30 * len(rows)), subtitle=subtitle)
+    return fig
+
+
+def compare_lines(df: pl.DataFrame, *, title: str, unit: str, lang: str,
+                  institutions: Sequence[str], value_col: str = "value", year_col: str = "year",
+                  n_col: str | None = None, baseline_year: int | None = None) -> go.Figure:
+    """Institutions on one axis over the years: a line each, gaps where data are missing,
+    illustrative points as open markers (legend entry)."""
+    all_years = sorted(set(df[year_col].to_list())) if df.height else []
+    fig = go.Figure()
+    any_illustrative = False
+    for c in institutions:
+        by_year = {r[year_col]: r for r in df.filter(pl.col("iso3") == c).iter_rows(named=True)
+                   if not fmt.is_missing(r[value_col])}
+        ys, symbols, hover = [], [], []
+        for y in all_years:  # reindexed on all years: a missing year is a gap, never a zero
+            row = by_year.get(y)
+            ys.append(row[value_col] if row else None)
+            illustrative = bool(row) and palette.is_illustrative(row.get("data_status"))
+            any_illustrative |= illustrative
+            symbols.append("circle-open" if illustrative else "circle")
+            tip = f"<b>{institution_label(c, lang)}</b> {y}<br>{fmt.value(row[value_col] if row else None, unit, lang)}"
+            if row and n_col and not fmt.is_missing(row.get(n_col)):
+                tip += f"<br>{t('n_equals', lang, n=fmt.integer(row[n_col], lang))}"
+            if row:
+                tip += f"<br>{_status_text(row.get('data_status'), lang)}"
+            hover.append(tip)
+        colour = palette.institution_colour(c)
+        fig.add_trace(go.Scatter(
+            x=all_years, y=ys, mode="lines+markers", connectgaps=False,
+            name=institution_label(c, lang) + ("" if by_year else f" ({fmt.no_data(lang)})"),
+            line=dict(color=colour, width=2.5),
+            marker=dict(color=colour, symbol=symbols, size=9, line=dict(color=colour, width=2)),
+            hovertext=hover, hovertemplate="%{hovertext}<extra></extra>"))
+    if any_illustrative:
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=t("illustrative_value", lang),
+                                 marker=dict(symbol="circle-open", size=9, color="#555555")))
+    if baseline_year and all_years and all_years[0] <= baseline_year <= all_years[-1]:
+        fig.add_vline(x=baseline_year, line=dict(color="#999999", dash="dot", width=1))
+    fig.update_yaxes(title=unit_label(unit, lang), rangemode="tozero")
+    fig.update_xaxes(title=None, tickformat="d", dtick=2 if len(all_years) > 6 else 1)
+    _base_layout(fig, title, lang, height=380)
+    return fig
+
+
+def dumbbell_marked(df: pl.DataFrame, *, title: str, unit: str, lang: str, year_a: int, year_b: int,
+                    status_a: str = "status_a", status_b: str = "status_b") -> go.Figure:
+    """`dumbbell` with each illustrative end marked † (and a footnote saying so)."""
+    fig = dumbbell(df, title=title, unit=unit, lang=lang, year_a=year_a, year_b=year_b)
+    xs, ys = [], []
+    for r in df.iter_rows(named=True):
+        for value_key, status_key in (("value_a", status_a), ("value_b", status_b)):
+            if not fmt.is_missing(r.get(value_key)) and palette.is_illustrative(r.get(status_key)):
+                xs.append(r[value_key]); ys.append(institution_label(r["iso3"], lang))
+    if xs:
+        fig.add_trace(go.Scatter(x=xs, y=ys, mode="text", text=[palette.ILLUSTRATIVE_MARK] * len(xs),
+                                 textposition="top center", textfont=dict(size=14, color="#000000"),
+                                 name=f"{palette.ILLUSTRATIVE_MARK} {t('illustrative_value', lang)}",
+                                 hoverinfo="skip"))
+        _footnote(fig, f"{palette.ILLUSTRATIVE_MARK} {t('includes_illustrative', lang)}", y=-0.22)
+    return fig

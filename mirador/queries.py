@@ -299,3 +299,32 @@ def series(measure: str) -> pl.DataFrame:
             f"source, note FROM {S}.mart_context WHERE variable = ? AND value IS NOT NULL "
             f"ORDER BY iso3, year", [measure])
     return indicator_values(measure)
+
+
+# =========================================================================== profile, compare,
+# progress, methods pages (appended section; owned by the engineer of those pages)
+EXPORT_TABLES = (
+    "institutions", "mart_indicator_values", "mart_context", "mart_autonomy_cells",
+    "mart_autonomy_scores", "mart_implementation_rates", "mart_recommendation_counts",
+    "mart_public_recommendations", "reference_facts", "load_log",
+)
+
+
+def export_table(name: str) -> pl.DataFrame:
+    """A whole table for download (Data and methods page). `name` must be in EXPORT_TABLES."""
+    if name not in EXPORT_TABLES:
+        raise ValueError(f"not an exportable table: {name!r}")
+    # `name` is checked against a fixed list above: a table name, not a value.
+    return _fetch(f"SELECT * FROM {S}.{name}")
+
+
+def institution(iso3: str) -> dict | None:
+    """One institution's row (dates, legal instrument, source) as a dict; None when unknown."""
+    df = _fetch(f"SELECT * FROM {S}.institutions WHERE iso3 = ?", [iso3])
+    return df.row(0, named=True) if df.height else None
+
+
+def autonomy_cells_for(iso3: str) -> pl.DataFrame:
+    """Every autonomy assessment of one institution, all years."""
+    return _fetch(f"SELECT * FROM {S}.mart_autonomy_cells WHERE iso3 = ? ORDER BY year, criterion_id",
+                  [iso3])

@@ -1,9 +1,96 @@
-"""Placeholder for the compare page (another engineer replaces it using the mirador library)."""
+"""Compare: two to four institutions side by side on the indicators chosen (table, bars, lines)."""
+import polars as pl
 import streamlit as st
 
-from mirador import state
-from mirador.i18n import t
+import catalogue
+from mirador import components, figures, palette, queries, state
+from mirador import formatting as fmt
+from mirador.i18n import (indicator_definition, indicator_label, indicator_unit,
+                          indicator_unit_label, institution_label, t)
+
+MIN_INSTITUTIONS, MAX_INSTITUTIONS = 2, 4
+DEFAULT_INSTITUTIONS = ("CHL", "PER", "URY")
+DEFAULT_INDICATORS = ("budget_per_detainee_usd", "staff_per_1000_detainees", "implementation_rate",
+                      "autonomy_score")
+BASELINE_YEAR = 2017
 
 lang = state.language()
 st.title(t("page_compare", lang))
-st.info(t("placeholder_page", lang))
+st.markdown(t("compare_intro", lang))
+
+# ---- selection
+all_institutions = queries.institution_codes()
+all_indicators = [r["indicator_id"] for r in catalogue.indicators()]
+chosen = state.multiselect("c", t("compare_select_institutions", lang), all_institutions,
+                           [c for c in DEFAULT_INSTITUTIONS if c in all_institutions],
+                           format_func=lambda c: institution_label(c, lang))
+indicators = state.multiselect("i", t("compare_select_indicators", lang), all_indicators,
+                               list(DEFAULT_INDICATORS), format_func=lambda i: indicator_label(i, lang))
+if not MIN_INSTITUTIONS <= len(chosen) <= MAX_INSTITUTIONS:
+    st.warning(t("compare_choose_2_to_4", lang, n=fmt.integer(len(chosen), lang)))
+    st.stop()
+if not indicators:
+    st.info(t("compare_choose_indicator", lang))
+    st.stop()
+
+values = queries.indicator_values(indicators, chosen)
+# Default year: the latest year with the most values for this selection (not a sparse last year).
+per_year = values.group_by("year").len()
+best = per_year["len"].max() if per_year.height else 0
+default_year = max((r["year"] for r in per_year.iter_rows(named=True) if r["len"] == best), default=None)
+left, right = st.columns([1, 2])
+year = state.year_select("y", t("select_year", lang), values["year"].to_list(), default_year,
+                         container=left)
+show_trends = state.toggle("tr", t("compare_show_trends", lang), default=True, container=right)
+if year is None:
+    st.info(t("no_data_for_selection", lang))
+    st.stop()
+
+# ---- table: indicators x institutions in the chosen year
+st.header(t("compare_section_table", lang, year=year))
+snapshot = values.filter(pl.col("year") == year)
+cells = {(r["indicator_id"], r["iso3"]): r for r in snapshot.iter_rows(named=True)}
+
+
+def _cell(indicator_id: str, iso3: str) -> str:
+    r = cells.get((indicator_id, iso3))
+    if r is None:
+        return fmt.no_data(lang)
+    text = fmt.value(r["value"], indicator_unit(indicator_id), lang)
+    if r["n"] is not None and indicator_unit(indicator_id) == "percent":
+        text += f" ({t('n_equals', lang, n=fmt.integer(r['n'], lang))})"
+    return text + (f" {palette.ILLUSTRATIVE_MARK}" if palette.is_illustrative(r["data_status"]) else "")
+
+
+st.dataframe(pl.DataFrame([
+    {t("col_indicator_id", lang): indicator_label(i, lang),
+     t("compare_col_unit", lang): indicator_unit_label(i, lang),
+     **{institution_label(c, lang): _cell(i, c) for c in chosen}}
+    for i in indicators]), hide_index=True, width="stretch")
+st.caption(t("compare_table_note", lang) + " " + components.source_line(snapshot, lang))
+st.download_button(t("download_csv", lang), components.data_table(snapshot, lang).write_csv().encode("utf-8"),
+                   file_name=f"mirador_compare_{year}_{lang}.csv", mime="text/csv", on_click="ignore",
+                   key="download_compare_table")
+
+# ---- one block per indicator: bars for the year, lines over the years
+for indicator_id in indicators:
+    label, unit = indicator_label(indicator_id, lang), indicator_unit(indicator_id)
+    st.header(label)
+    st.caption(f"{t('definition_label', lang)} {indicator_definition(indicator_id, lang)}")
+    one = values.filter(pl.col("indicator_id") == indicator_id)
+    one_year = one.filter(pl.col("year") == year)
+    columns = st.columns(2) if show_trends else [st.container()]
+    with columns[0]:
+        bars_title = t("title_indicator_year", lang, indicator=label, year=year)
+        components.chart_block(
+            figures.ranking_bars(one_year, title=bars_title, unit=unit, lang=lang, institutions=chosen,
+                                 n_col="n", show_median=False),
+            title=bars_title, data=one_year, lang=lang, key=f"compare_bars_{indicator_id}", unit=unit)
+        components.missing_data_note(chosen, one_year, year, lang)
+    if show_trends:
+        with columns[1]:
+            lines_title = t("compare_lines_title", lang, indicator=label)
+            components.chart_block(
+                figures.compare_lines(one, title=lines_title, unit=unit, lang=lang, institutions=chosen,
+                                      n_col="n", baseline_year=BASELINE_YEAR),
+                title=lines_title, data=one, lang=lang, key=f"compare_lines_{indicator_id}", unit=unit)

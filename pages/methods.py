@@ -1,9 +1,98 @@
-"""Placeholder for the methods page (another engineer replaces it using the mirador library)."""
+"""Data and methods: catalogues, how scores and rates are computed, data-status flags,
+the load log, and downloads of every table with a citation line."""
+import json
+
+import polars as pl
 import streamlit as st
 
-from mirador import state
-from mirador.i18n import t
+import catalogue
+from mirador import exports, queries, state
+from mirador import formatting as fmt
+from mirador.i18n import (area_label, criterion_definition, criterion_label, criterion_source,
+                          indicator_definition, indicator_label, indicator_unit_label, t, vocab_label)
 
 lang = state.language()
 st.title(t("page_methods", lang))
-st.info(t("placeholder_page", lang))
+st.markdown(t("methods_intro", lang))
+
+# ---- indicator catalogue
+st.header(t("methods_section_indicators", lang))
+st.dataframe(pl.DataFrame([{
+    t("methods_col_area", lang): area_label(r["area_id"], lang),
+    t("col_indicator_id", lang): indicator_label(r["indicator_id"], lang),
+    t("compare_col_unit", lang): indicator_unit_label(r["indicator_id"], lang),
+    t("col_definition", lang): indicator_definition(r["indicator_id"], lang),
+    t("methods_col_kind", lang): t(f"methods_kind_{r['kind']}", lang),
+    t("methods_col_derivation", lang): r["derivation"] or "–",
+    t("methods_col_higher_is_better", lang): vocab_label("yes_no", r["higher_is_better"], lang),
+    t("methods_col_code", lang): r["indicator_id"],
+} for r in catalogue.indicators()]), hide_index=True, width="stretch")
+st.caption(t("methods_derivation_note", lang))
+
+# ---- criteria catalogue
+st.header(t("methods_section_criteria", lang))
+st.dataframe(pl.DataFrame([{
+    t("col_criterion_id", lang): criterion_label(r["criterion_id"], lang),
+    t("col_definition", lang): criterion_definition(r["criterion_id"], lang),
+    t("col_source", lang): criterion_source(r["criterion_id"]),
+    t("methods_col_code", lang): r["criterion_id"],
+} for r in catalogue.criteria()]), hide_index=True, width="stretch")
+
+# ---- how figures are computed
+st.header(t("methods_section_computation", lang))
+st.markdown("\n".join(f"- {t(key, lang)}" for key in (
+    "methods_autonomy_score", "methods_implementation_rate", "methods_no_information",
+    "methods_derived", "methods_missing", "methods_peer_median", "methods_progress")))
+
+# ---- data status flags
+st.header(t("methods_section_status", lang))
+counts = {r["data_status"]: r["n"] for r in queries.status_summary().iter_rows(named=True)}
+st.markdown("\n".join(
+    f"- **{vocab_label('data_status', code, lang)}**: {t(f'methods_status_{code}', lang)} "
+    f"({t('methods_status_count', lang, n=fmt.integer(counts.get(code, 0), lang))})"
+    for code in catalogue.codes("data_status")))
+
+# ---- load log
+st.header(t("methods_section_load_log", lang))
+log = queries.load_log()
+if not log.height:
+    st.info(t("no_data_for_selection", lang))
+for load in log.iter_rows(named=True):
+    with st.container(border=True):
+        st.markdown(t("methods_load_heading", lang, id=load["load_id"], when=fmt.datetime(load["loaded_at"], lang),
+                      version=load["mirador_version"] or "–"))
+        st.caption(f"{t('methods_source_path', lang)} {load['source_path']}")
+        files = json.loads(load["files"] or "[]")
+        st.dataframe(pl.DataFrame([{
+            t("methods_col_file", lang): f.get("name"), "sha256": f.get("sha256"),
+            t("methods_col_rows", lang): f.get("rows")} for f in files],
+            schema={t("methods_col_file", lang): pl.String, "sha256": pl.String,
+                    t("methods_col_rows", lang): pl.Int64}), hide_index=True, width="stretch")
+        row_counts = json.loads(load["row_counts"] or "{}")
+        st.caption(t("methods_row_counts", lang) + " " + "; ".join(
+            f"{table}: {fmt.integer(n, lang)}" for table, n in row_counts.items()))
+        warnings = json.loads(load["warnings"] or "[]")
+        if warnings:
+            st.warning("\n".join(f"- {w}" for w in warnings))
+        else:
+            st.caption(t("methods_no_warnings", lang))
+
+# ---- downloads and citation
+st.header(t("methods_section_downloads", lang))
+loaded_at = queries.data_as_of()
+partly_illustrative = counts.get("illustrative", 0) > 0
+cite = exports.citation(lang, loaded_at, partly_illustrative)
+st.markdown(t("methods_cite_as", lang))
+st.code(cite, language=None, wrap_lines=True)
+st.caption(t("methods_downloads_note", lang))
+for table in queries.EXPORT_TABLES:
+    label_col, *buttons = st.columns([3, 1, 1, 1], vertical_alignment="center")
+    label_col.markdown(f"**{t(f'methods_table_{table}', lang)}** · `{table}`")
+    for column, fmt_key in zip(buttons, exports.FORMATS):
+        column.download_button(
+            fmt_key.upper() if fmt_key != "xlsx" else "Excel",
+            # Deferred: the file is built only when someone clicks (runs off the page script).
+            data=lambda table=table, fmt_key=fmt_key: exports.to_bytes(
+                queries.export_table(table), fmt_key, table, cite),
+            file_name=exports.file_name(table, fmt_key, loaded_at), mime=exports.FORMATS[fmt_key][1],
+            on_click="ignore", key=f"download_{table}_{fmt_key}")

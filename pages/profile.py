@@ -1,9 +1,146 @@
-"""Placeholder for the profile page (another engineer replaces it using the mirador library)."""
+"""Institution profile: one institution's indicators against the peer median, its road from
+OPCAT ratification to an operating NPM, its autonomy criteria and its reference facts."""
+import polars as pl
 import streamlit as st
 
-from mirador import state
-from mirador.i18n import t
+import catalogue
+from mirador import components, figures, palette, peers, queries, state
+from mirador import formatting as fmt
+from mirador.i18n import (area_label, criterion_label, indicator_label, indicator_unit,
+                          institution_label, t, vocab_label)
 
 lang = state.language()
 st.title(t("page_profile", lang))
-st.info(t("placeholder_page", lang))
+st.markdown(t("profile_intro", lang))
+
+# ---- selection
+institutions = queries.institution_codes()
+iso3 = state.selectbox("c", t("select_institution", lang), institutions, institutions[0],
+                       format_func=lambda c: institution_label(c, lang))
+inst = queries.institution(iso3)
+country = institution_label(iso3, lang)
+st.subheader(f"{country}: {inst['institution_name']}", anchor=False)
+st.caption(f"{inst['npm_unit_name']} · {vocab_label('npm_type', inst['npm_type'], lang)}")
+
+
+def _shown(value, unit, status) -> str:
+    mark = f" {palette.ILLUSTRATIVE_MARK}" if palette.is_illustrative(status) else ""
+    return fmt.value(value, unit, lang) + mark if not fmt.is_missing(value) else fmt.no_data(lang)
+
+
+# ---- indicators against the peer median
+st.header(t("profile_section_indicators", lang))
+st.caption(t("profile_peers_note", lang))
+compared = peers.indicator_vs_peers(queries.indicator_values(), iso3)
+chart_title = t("profile_ratio_title", lang, country=country)
+components.chart_block(
+    figures.relative_to_peer_median(compared, title=chart_title, lang=lang),
+    title=chart_title, lang=lang, key="profile_peers",
+    data=compared.select("indicator_id", "year", "value", "n", "peer_median", "n_peers",
+                         "ratio_to_median_pct", "data_status", "source"),
+    notes=[t("profile_ratio_unit_note", lang)])
+missing = compared.filter(pl.col("value").is_null())["indicator_id"].to_list()
+if missing:
+    st.caption("ℹ️ " + t("profile_missing_indicators", lang, indicators="; ".join(
+        indicator_label(i, lang) for i in missing)) + " " + components.missing_reasons([iso3], None, lang)[0])
+
+for area in catalogue.areas():
+    rows = compared.filter(pl.col("area_id") == area["area_id"])
+    if not rows.height:
+        continue
+    st.subheader(area_label(area["area_id"], lang), anchor=False)
+    table = [{
+        t("col_indicator_id", lang): indicator_label(r["indicator_id"], lang),
+        t("col_value", lang): _shown(r["value"], indicator_unit(r["indicator_id"]), r["data_status"]),
+        t("col_year", lang): fmt.year(r["year"], lang),
+        t("col_n", lang): fmt.integer(r["n"], lang) if r["n"] is not None else "",
+        t("profile_col_peer_median", lang): _shown(r["peer_median"], indicator_unit(r["indicator_id"]),
+                                                   r["peer_data_status"]),
+        t("profile_col_n_peers", lang): fmt.integer(r["n_peers"], lang),
+        t("profile_col_ratio", lang): fmt.percent(r["ratio_to_median_pct"], lang, 0)
+        if r["ratio_to_median_pct"] is not None else "–",
+        t("col_data_status", lang): vocab_label("data_status", r["data_status"], lang)
+        if r["data_status"] else fmt.no_data(lang),
+        t("col_source", lang): r["source"] or "",
+    } for r in rows.iter_rows(named=True)]
+    st.dataframe(pl.DataFrame(table), hide_index=True, width="stretch")
+st.caption(t("cards_note", lang))
+
+# ---- timeline
+st.header(t("section_timeline", lang))
+inst_rows = queries.institutions().filter(pl.col("iso3") == iso3)
+timeline_title = t("timeline_title", lang)
+components.chart_block(
+    figures.timeline(inst_rows, title=timeline_title, lang=lang), title=timeline_title, lang=lang,
+    key="profile_timeline",
+    data=inst_rows.select("iso3", "opcat_ratification_date", "npm_designation_date",
+                          "npm_designation_instrument", "npm_operational_date", "data_status", "source"))
+steps = [f"- **{t('event_ratification', lang)}**: {fmt.date(inst['opcat_ratification_date'], lang)}"]
+designation = fmt.date(inst["npm_designation_date"], lang)
+if inst["npm_designation_date"] and inst["years_to_designation"] is not None:
+    designation += " (" + t("years_after_ratification", lang,
+                            years=fmt.number(inst["years_to_designation"], lang, 1)) + ")"
+steps.append(f"- **{t('event_designation', lang)}**: {designation}")
+steps.append(f"- **{t('profile_legal_instrument', lang)}**: "
+             f"{inst['npm_designation_instrument'] or fmt.no_data(lang)}")
+if inst["npm_operational_date"]:
+    operating = fmt.date(inst["npm_operational_date"], lang, inst["npm_operational_precision"] or "day")
+    if inst["years_to_operation"] is not None:
+        operating += " (" + t("years_after_ratification", lang,
+                              years=fmt.number(inst["years_to_operation"], lang, 1)) + ")"
+else:
+    operating = t("profile_no_operational_date", lang)
+steps.append(f"- **{t('event_operational', lang)}**: {operating}")
+st.markdown("\n".join(steps))
+
+# ---- autonomy criteria
+st.header(t("profile_section_autonomy", lang))
+cells_all = queries.autonomy_cells_for(iso3)
+years = sorted(set(cells_all["year"].to_list()))
+if not years:
+    st.info(t("no_data_for_selection", lang))
+else:
+    year = state.year_select("y", t("select_year", lang), years)
+    cells = cells_all.filter(pl.col("year") == year)
+    score = queries.autonomy_scores(year).filter(pl.col("iso3") == iso3)
+    if score.height and score["autonomy_score"][0] is not None:
+        s = score.row(0, named=True)
+        st.metric(t("profile_autonomy_score_label", lang, year=year),
+                  _shown(s["autonomy_score"], "score", s["data_status"]),
+                  border=True)
+        st.caption(t("profile_autonomy_counts", lang, assessed=fmt.integer(s["criteria_assessed"], lang),
+                     total=fmt.integer(s["criteria_total"], lang),
+                     no_info=fmt.integer(s["n_no_information"], lang)) + " " + t("score_note", lang))
+    matrix_title = t("profile_matrix_title", lang, country=country, year=year)
+    components.chart_block(
+        figures.autonomy_matrix(cells, title=matrix_title, lang=lang, institutions=[iso3]),
+        title=matrix_title, data=cells, lang=lang, key="profile_matrix")
+    st.dataframe(pl.DataFrame([{
+        t("col_criterion_id", lang): criterion_label(c["criterion_id"], lang),
+        t("col_assessment", lang): f"{palette.assessment_symbol(c['assessment'])} "
+                                   f"{vocab_label('assessment', c['assessment'] or 'no_information', lang)}",
+        t("col_basis", lang): vocab_label("basis", c["basis"], lang) if c["basis"] else "",
+        t("col_evidence", lang): c["evidence"] or "",
+        t("col_data_status", lang): vocab_label("data_status", c["data_status"], lang),
+        t("col_source", lang): c["source"] or "",
+    } for c in cells.iter_rows(named=True)]), hide_index=True, width="stretch")
+
+# ---- reference facts
+st.header(t("profile_section_facts", lang))
+st.caption(t("profile_facts_note", lang))
+facts = queries.reference_facts(iso3)
+if not facts.height:
+    st.info(t("no_data_for_selection", lang))
+else:
+    st.dataframe(
+        facts.select(
+            pl.col("field").alias(t("profile_col_field", lang)),
+            pl.col("value").alias(t("col_value", lang)),
+            pl.col("unit").alias(t("profile_col_unit", lang)),
+            pl.col("year").alias(t("col_year", lang)),
+            pl.col("quote").alias(t("profile_col_quote", lang)),
+            pl.col("source_url").alias(t("col_source", lang)),
+            pl.col("confidence").replace({c: t(f"profile_confidence_{c}", lang) for c in ("high", "medium", "low")})
+            .alias(t("profile_col_confidence", lang))),
+        hide_index=True, width="stretch",
+        column_config={t("col_source", lang): st.column_config.LinkColumn()})

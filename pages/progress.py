@@ -1,9 +1,101 @@
-"""Placeholder for the progress page (another engineer replaces it using the mirador library)."""
+"""Progress since a baseline year (2017 by default): plain sentences per institution, a summary
+chart, and what cannot be compared. The sentences are written by `mirador.progress`."""
+import polars as pl
 import streamlit as st
 
-from mirador import state
-from mirador.i18n import t
+import catalogue
+from mirador import components, figures, progress, queries, state
+from mirador import formatting as fmt
+from mirador.i18n import indicator_label, indicator_unit, institution_label, t
+
+DEFAULT_INDICATORS = ("npm_staff", "budget_per_detainee_usd", "staff_per_1000_detainees",
+                      "visits_per_place", "implementation_rate", "autonomy_score")
+TALLY_COLUMNS = ("improved", "worsened", "unchanged", progress.NOT_COMPARABLE)
 
 lang = state.language()
-st.title(t("page_progress", lang))
-st.info(t("placeholder_page", lang))
+title_slot = st.empty()  # the title names the baseline year, chosen below
+title_slot.title(t("page_progress", lang))
+
+# ---- selection
+years = queries.indicator_years()
+if not years:
+    st.info(t("no_data_for_selection", lang))
+    st.stop()
+baseline_default = progress.DEFAULT_BASELINE_YEAR if progress.DEFAULT_BASELINE_YEAR in years else years[0]
+left, right = st.columns(2)
+baseline = state.year_select("b", t("progress_baseline_year", lang), years, baseline_default,
+                             container=left)
+latest = state.year_select("e", t("progress_latest_year", lang), years, years[-1], container=right)
+title_slot.title(t("progress_title", lang, year=baseline))
+st.markdown(t("progress_intro", lang))
+all_institutions = queries.institution_codes()
+all_indicators = [r["indicator_id"] for r in catalogue.indicators()]
+chosen = state.multiselect("c", t("select_institutions", lang), all_institutions, all_institutions,
+                           format_func=lambda c: institution_label(c, lang))
+indicators = state.multiselect("i", t("progress_select_indicators", lang), all_indicators,
+                               list(DEFAULT_INDICATORS), format_func=lambda i: indicator_label(i, lang))
+if latest <= baseline:
+    st.warning(t("progress_years_order", lang, a=baseline, b=latest))
+    st.stop()
+if not chosen:
+    st.info(t("choose_institutions", lang))
+    st.stop()
+
+# ---- data and sentences
+values = queries.indicator_values(indicators, chosen)
+statements = progress.indicator_statements(values, baseline=baseline, latest=latest, institutions=chosen,
+                                           indicators=indicators, lang=lang)
+statements += progress.criteria_statements(queries.autonomy_cells(), baseline=baseline, latest=latest,
+                                           institutions=chosen, lang=lang)
+
+# ---- summary chart
+if indicators:
+    st.header(t("progress_section_chart", lang))
+    chart_indicator = state.selectbox("d", t("progress_chart_indicator", lang), indicators,
+                                      "autonomy_score" if "autonomy_score" in indicators else indicators[0],
+                                      format_func=lambda i: indicator_label(i, lang))
+    unit = indicator_unit(chart_indicator)
+    ends = progress.endpoints(values, chart_indicator, baseline, latest, chosen)
+    chart_title = t("progress_chart_title", lang, indicator=indicator_label(chart_indicator, lang),
+                    a=baseline, b=latest)
+    chart_data = values.filter((pl.col("indicator_id") == chart_indicator)
+                               & pl.col("year").is_in([baseline, latest]))
+    components.chart_block(
+        figures.dumbbell_marked(ends, title=chart_title, unit=unit, lang=lang, year_a=baseline, year_b=latest),
+        title=chart_title, data=chart_data, lang=lang, key="progress_dumbbell", unit=unit)
+    gaps = [s.text for s in statements if s.subject == chart_indicator and not s.comparable]
+    if gaps:
+        st.caption("ℹ️ " + " ".join(gaps))
+
+# ---- counts per institution
+st.header(t("progress_section_tally", lang, a=baseline, b=latest))
+tally = progress.tally(statements)
+if tally.height:
+    st.dataframe(pl.DataFrame([
+        {t("col_country", lang): institution_label(r["iso3"], lang),
+         **{t(f"progress_tally_{k}", lang): r[k] for k in TALLY_COLUMNS}}
+        for r in tally.iter_rows(named=True)]), hide_index=True, width="stretch")
+
+# ---- sentences, institution by institution
+st.header(t("progress_section_sentences", lang))
+st.caption(t("progress_sentences_note", lang))
+for iso3 in chosen:
+    mine = [s for s in statements if s.iso3 == iso3]
+    with st.container(border=True):
+        st.subheader(institution_label(iso3, lang), anchor=False)
+        indicator_lines = [s.text for s in mine if s.comparable and s.kind == progress.KIND_INDICATOR]
+        criterion_lines = [s.text for s in mine if s.comparable and s.kind == progress.KIND_CRITERION]
+        st.markdown("\n".join(f"- {line}" for line in indicator_lines) or t("progress_no_indicator", lang))
+        st.markdown(f"**{t('progress_criteria_heading', lang)}**")
+        st.markdown("\n".join(f"- {line}" for line in criterion_lines)
+                    or t("progress_no_criterion_change", lang, a=baseline, b=latest))
+        gaps = [s.text for s in mine if not s.comparable]
+        if gaps:
+            with st.expander(t("progress_not_comparable_heading", lang, n=fmt.integer(len(gaps), lang))):
+                st.markdown("\n".join(f"- {line}" for line in gaps))
+
+text = "\n".join(s.text for s in statements)
+st.download_button(t("progress_download_sentences", lang), text.encode("utf-8"),
+                   file_name=f"mirador_progress_{baseline}_{latest}_{lang}.txt", mime="text/plain",
+                   on_click="ignore", key="download_progress_sentences")
+st.caption(components.data_as_of_text(lang))
