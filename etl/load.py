@@ -48,11 +48,33 @@ def temp_path_for(target: Path) -> Path:
     return target.with_name(f".{target.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
 
 
+def remove_abandoned_temp_files(target: Path) -> None:
+    """Temp files of runs that were killed outright (SIGKILL, power loss) and could not clean up."""
+    for leftover in target.parent.glob(f".{target.name}.*.tmp*"):
+        try:
+            pid = int(leftover.name[len(target.name) + 2:].split(".")[0])
+        except ValueError:
+            continue
+        if pid != os.getpid() and not _process_alive(pid):
+            leftover.unlink(missing_ok=True)
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # exists but not ours, or cannot tell: leave its file alone
+        return True
+    return True
+
+
 def write_database(target: Path, tables: dict[str, pl.DataFrame], boundaries: pl.DataFrame | None,
                    log: LoadLogEntry) -> dict[str, int]:
     """Build the whole database in a temp file and swap it onto `target`; return rows per table."""
     target = Path(target).resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
+    remove_abandoned_temp_files(target)
     temp = temp_path_for(target)
     try:
         con = duckdb.connect(str(temp))

@@ -146,7 +146,12 @@ def _read_workbook(path: Path) -> RawSource:
 
     source = RawSource(path)
     data = path.read_bytes()
-    reader = fastexcel.read_excel(data)
+    try:
+        reader = fastexcel.read_excel(data)
+    except Exception as exc:  # not a workbook, or a damaged one: say so, do not crash
+        source.problems.append(Problem(file=path.name, row=None, column=None, value=None,
+                                       expected=f"a readable .xlsx workbook ({exc})"))
+        return source
     sheet_by_table: dict[str, str] = {}
     for sheet in reader.sheet_names:
         if fold(sheet) in IGNORED_SHEETS:
@@ -157,6 +162,7 @@ def _read_workbook(path: Path) -> RawSource:
         else:
             sheet_by_table[table] = sheet
     total_rows = 0
+    first_rows = _first_used_rows(path, list(sheet_by_table.values()))
     for table in INPUT_TABLES:
         sheet = sheet_by_table.get(table.name)
         if sheet is None:
@@ -165,7 +171,7 @@ def _read_workbook(path: Path) -> RawSource:
                     file=path.name, sheet=table.name, row=None, column=None, value=None,
                     expected=f"a sheet named {table.name}", table=table.name))
             continue
-        frame = _read_sheet(reader, path, sheet)
+        frame = _read_sheet(reader, sheet, first_rows[sheet])
         frame = _drop_empty_tail_rows(frame)
         total_rows += frame.height
         source.tables[table.name] = RawTable(table.name, frame, path.name, sheet)
@@ -173,7 +179,7 @@ def _read_workbook(path: Path) -> RawSource:
     return source
 
 
-def _read_sheet(reader, path: Path, sheet: str) -> pl.DataFrame:
+def _read_sheet(reader, sheet: str, header_row: int) -> pl.DataFrame:
     # dtypes="string" turns number cells into "2.5"/"2020" and date cells into
     # "2020-01-31 00:00:00", which the text parsers in `validate` understand.
     loaded = reader.load_sheet(sheet, header_row=None, dtypes="string")
@@ -183,20 +189,23 @@ def _read_sheet(reader, path: Path, sheet: str) -> pl.DataFrame:
     header = [("" if v is None else str(v)) for v in grid.row(0)]
     names = _unique_names(header)
     body = grid.slice(1).rename(dict(zip(grid.columns, names)))
-    # calamine trims leading empty rows; find where the header really is.
-    header_row = _first_used_row(path, sheet)
     return body.with_row_index(ROW, offset=header_row + 1).with_columns(pl.col(ROW).cast(pl.Int64))
 
 
-def _first_used_row(path: Path, sheet: str) -> int:
+def _first_used_rows(path: Path, sheets: list[str]) -> dict[str, int]:
+    """Row number of each sheet's header: calamine trims leading empty rows, a person does not."""
     import openpyxl
 
     workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     try:
-        for number, row in enumerate(workbook[sheet].iter_rows(values_only=True), start=1):
-            if any(v is not None and str(v).strip() for v in row):
-                return number
-        return 1
+        first = {}
+        for sheet in sheets:
+            first[sheet] = 1
+            for number, row in enumerate(workbook[sheet].iter_rows(values_only=True), start=1):
+                if any(v is not None and str(v).strip() for v in row):
+                    first[sheet] = number
+                    break
+        return first
     finally:
         workbook.close()
 

@@ -240,3 +240,22 @@ def test_workbook_messages_name_the_sheet(tmp_path):
     [p] = [p for p in problems if p.column == "value"]
     assert (p.file, p.sheet, p.row, p.value) == ("input.xlsx", "observations", 4, "n/a")
     assert "sheet observations" in str(p)
+
+
+def test_unknown_extra_column_is_a_warning_not_an_error(tiny_copy):
+    path = tiny_copy / "context.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join(line + (",comments" if i == 0 else ",x") for i, line in enumerate(lines)) + "\n",
+                    encoding="utf-8")
+    result = validate.validate(read.read_source(tiny_copy))
+    assert result.problems == []
+    assert any("comments" in w and "context.csv" in w for w in result.warnings)
+
+
+def test_column_given_twice_is_an_error(tiny_copy):
+    path = tiny_copy / "context.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join(line + (",Value" if i == 0 else ",1") for i, line in enumerate(lines)) + "\n",
+                    encoding="utf-8")
+    problems = problems_of(tiny_copy)
+    assert any(p.file == "context.csv" and p.row == 1 and "twice" in p.expected for p in problems)

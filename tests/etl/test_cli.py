@@ -74,3 +74,10 @@ def test_verbose_prints_timed_progress_to_stderr(tmp_path):
     assert run.returncode == 0
     assert "validated:" in run.stderr and " s" in run.stderr
     assert "validated" not in run.stdout
+
+
+def test_no_arguments_loads_the_bundled_data_into_mirador_db(tmp_path):
+    db = tmp_path / "bundled.duckdb"
+    run = etl(db=db)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert db.exists()

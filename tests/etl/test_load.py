@@ -189,3 +189,13 @@ def test_build_raises_on_invalid_input(tmp_path, tiny_copy):
         pipeline.build(tiny_copy, tmp_path / "m.duckdb")
     assert "observations.csv, row 5, column value" in str(info.value)
     assert not (tmp_path / "m.duckdb").exists()
+
+
+def test_temp_files_of_killed_runs_are_removed(tmp_path, boundaries):
+    db = tmp_path / "mirador.duckdb"
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True).stdout.strip()
+    abandoned = tmp_path / f".mirador.duckdb.{dead}.deadbeef.tmp"
+    abandoned.write_bytes(b"half a database")
+    build(TINY, db, boundaries)
+    assert not abandoned.exists()

@@ -110,3 +110,26 @@ def test_blank_template_is_checked_without_crashing(tmp_path):
 
     problems = pipeline.check(write_template(tmp_path / "template.xlsx"))
     assert [p.expected for p in problems] == ["at least one institution row"]
+
+
+def test_header_below_empty_rows_gives_spreadsheet_row_numbers(tmp_path):
+    book = openpyxl.Workbook()
+    book.active.title = "README"
+    path = write_workbook_from_folder(TINY, tmp_path / "a.xlsx", workbook=book)
+    book = openpyxl.load_workbook(path)
+    book["context"].insert_rows(1, amount=2)  # header now in row 3, first data row 4
+    book["context"]["D5"] = "lots"            # second data row
+    book.save(path)
+    from etl import read, validate
+
+    [p] = validate.validate(read.read_source(path)).problems
+    assert (p.sheet, p.row, p.column, p.value) == ("context", 5, "value", "lots")
+
+
+def test_damaged_workbook_is_a_problem_not_a_crash(tmp_path):
+    from etl import pipeline
+
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(b"not a zip file")
+    [p] = pipeline.check(bad)
+    assert p.file == "bad.xlsx" and "readable .xlsx" in p.expected
