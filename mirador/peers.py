@@ -2,7 +2,7 @@
 
 For each indicator: the institution's LATEST year with a value, that value, and
 the median of the OTHER institutions' values in that same year (so the two
-figures describe the same year). The ratio to the median is given where it
+figures describe the same year); for yes/no indicators also how many peers say yes. The ratio to the median is given where it
 means something (not for yes/no indicators, not when the median is 0).
 Missing stays missing: an indicator without a value has year/value null.
 
@@ -23,7 +23,7 @@ NO_RATIO_UNITS = ("yes_no",)
 SCHEMA = {
     "area_id": pl.String, "indicator_id": pl.String, "iso3": pl.String, "year": pl.Int64,
     "value": pl.Float64, "n": pl.Int64, "data_status": pl.String, "source": pl.String,
-    "peer_median": pl.Float64, "n_peers": pl.Int64, "peer_data_status": pl.String,
+    "peer_median": pl.Float64, "n_peers": pl.Int64, "n_peers_yes": pl.Int64, "peer_data_status": pl.String,
     "ratio_to_median_pct": pl.Float64,
 }
 
@@ -61,6 +61,9 @@ def indicator_vs_peers(values: pl.DataFrame, iso3: str,
             row |= {"year": latest["year"], "value": latest["value"], "n": latest.get("n"),
                     "data_status": latest.get("data_status"), "source": latest.get("source"),
                     "peer_median": peer_median, "n_peers": peers.height,
+                    # yes/no: a median of 0/1 says little; how many peers say yes says more
+                    "n_peers_yes": peers.filter(pl.col("value") >= 0.5).height
+                    if meta["unit"] == "yes_no" else None,
                     "peer_data_status": _worst(peers["data_status"].to_list()),
                     "ratio_to_median_pct": ratio}
         out.append(row)

@@ -11,12 +11,18 @@ from mirador import formatting as fmt
 from mirador.i18n import (area_label, criterion_definition, criterion_label, criterion_source,
                           indicator_definition, indicator_label, indicator_unit_label, t, vocab_label)
 
+ALL_AREAS = "all"
+
 lang = state.language()
 st.title(t("page_methods", lang))
 st.markdown(t("methods_intro", lang))
 
 # ---- indicator catalogue
 st.header(t("methods_section_indicators", lang))
+area_ids = [a["area_id"] for a in catalogue.areas()]
+area = state.selectbox("a", t("methods_filter_area", lang), [ALL_AREAS, *area_ids], ALL_AREAS,
+                       format_func=lambda a: t("methods_all_areas", lang) if a == ALL_AREAS else area_label(a, lang))
+shown_indicators = [r for r in catalogue.indicators() if area in (ALL_AREAS, r["area_id"])]
 st.dataframe(pl.DataFrame([{
     t("methods_col_area", lang): area_label(r["area_id"], lang),
     t("col_indicator_id", lang): indicator_label(r["indicator_id"], lang),
@@ -26,7 +32,7 @@ st.dataframe(pl.DataFrame([{
     t("methods_col_derivation", lang): r["derivation"] or "–",
     t("methods_col_higher_is_better", lang): vocab_label("yes_no", r["higher_is_better"], lang),
     t("methods_col_code", lang): r["indicator_id"],
-} for r in catalogue.indicators()]), hide_index=True, width="stretch")
+} for r in shown_indicators]), hide_index=True, width="stretch")
 st.caption(t("methods_derivation_note", lang))
 
 # ---- criteria catalogue

@@ -28,6 +28,14 @@ def _shown(value, unit, status) -> str:
     return fmt.value(value, unit, lang) + mark if not fmt.is_missing(value) else fmt.no_data(lang)
 
 
+def _peers_shown(r: dict) -> str:
+    if r["n_peers_yes"] is not None and r["n_peers"]:
+        mark = f" {palette.ILLUSTRATIVE_MARK}" if palette.is_illustrative(r["peer_data_status"]) else ""
+        return t("profile_peers_yes", lang, yes=fmt.integer(r["n_peers_yes"], lang),
+                 n=fmt.integer(r["n_peers"], lang)) + mark
+    return _shown(r["peer_median"], indicator_unit(r["indicator_id"]), r["peer_data_status"])
+
+
 # ---- indicators against the peer median
 st.header(t("profile_section_indicators", lang))
 st.caption(t("profile_peers_note", lang))
@@ -36,8 +44,10 @@ chart_title = t("profile_ratio_title", lang, country=country)
 components.chart_block(
     figures.relative_to_peer_median(compared, title=chart_title, lang=lang),
     title=chart_title, lang=lang, key="profile_peers",
-    data=compared.select("indicator_id", "year", "value", "n", "peer_median", "n_peers",
-                         "ratio_to_median_pct", "data_status", "source"),
+    data=compared.select("indicator_id", "year", "value", "n", "data_status", "source",
+                         pl.col("peer_median").alias(t("profile_col_peer_median", lang)),
+                         pl.col("n_peers").alias(t("profile_col_n_peers", lang)),
+                         pl.col("ratio_to_median_pct").alias(t("profile_col_ratio", lang))),
     notes=[t("profile_ratio_unit_note", lang)])
 missing = compared.filter(pl.col("value").is_null())["indicator_id"].to_list()
 if missing:
@@ -54,8 +64,7 @@ for area in catalogue.areas():
         t("col_value", lang): _shown(r["value"], indicator_unit(r["indicator_id"]), r["data_status"]),
         t("col_year", lang): fmt.year(r["year"], lang),
         t("col_n", lang): fmt.integer(r["n"], lang) if r["n"] is not None else "",
-        t("profile_col_peer_median", lang): _shown(r["peer_median"], indicator_unit(r["indicator_id"]),
-                                                   r["peer_data_status"]),
+        t("profile_col_peer_median", lang): _peers_shown(r),
         t("profile_col_n_peers", lang): fmt.integer(r["n_peers"], lang),
         t("profile_col_ratio", lang): fmt.percent(r["ratio_to_median_pct"], lang, 0)
         if r["ratio_to_median_pct"] is not None else "–",
@@ -74,7 +83,8 @@ components.chart_block(
     figures.timeline(inst_rows, title=timeline_title, lang=lang), title=timeline_title, lang=lang,
     key="profile_timeline",
     data=inst_rows.select("iso3", "opcat_ratification_date", "npm_designation_date",
-                          "npm_designation_instrument", "npm_operational_date", "data_status", "source"))
+                          pl.col("npm_designation_instrument").alias(t("profile_legal_instrument", lang)),
+                          "npm_operational_date", "data_status", "source"))
 steps = [f"- **{t('event_ratification', lang)}**: {fmt.date(inst['opcat_ratification_date'], lang)}"]
 designation = fmt.date(inst["npm_designation_date"], lang)
 if inst["npm_designation_date"] and inst["years_to_designation"] is not None:

@@ -79,6 +79,8 @@ if tally.height:
 # ---- sentences, institution by institution
 st.header(t("progress_section_sentences", lang))
 st.caption(t("progress_sentences_note", lang))
+if any(i in indicators for i in ("implementation_rate", "implemented_or_partial_rate")):
+    st.caption("ℹ️ " + t("progress_rate_note", lang))
 for iso3 in chosen:
     mine = [s for s in statements if s.iso3 == iso3]
     with st.container(border=True):

@@ -1,0 +1,97 @@
+"""Institution profile page: languages, URL restore, widget changes, timeline, peer median.
+
+Expected values are worked out by hand from data/input (institutions.csv,
+autonomy scores of the bundled data), not read back from the page's code.
+"""
+from __future__ import annotations
+
+import json
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+PAGE = "../../pages/profile.py"
+
+
+def _run(**params) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _chart_titles(at: AppTest) -> list[str]:
+    return [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]
+
+
+@pytest.mark.parametrize("lang, title, section", [
+    ("es", "Perfil de la institución", "Indicadores frente a la mediana del grupo"),
+    ("pt", "Perfil da instituição", "Indicadores face à mediana do grupo"),
+    ("en", "Institution profile", "Indicators against the peer median"),
+])
+def test_renders_in_each_language(bundled_db, lang, title, section):
+    at = _run(lang=lang)
+    assert [x.value for x in at.title] == [title]
+    assert section in [h.value for h in at.header]
+
+
+def test_url_restores_institution_and_year(bundled_db):
+    at = _run(lang="en", c="PER", y="2019")
+    assert at.selectbox(key="qp_c").value == "PER"
+    assert at.selectbox(key="qp_y").value == 2019
+    titles = _chart_titles(at)
+    assert "<b>Peru: each indicator as % of the peer median</b>" in titles
+    assert "<b>Peru: autonomy criteria, 2019</b>" in titles
+
+
+def test_timeline_gives_dates_instrument_and_years_after_ratification(bundled_db):
+    at = _run(lang="en", c="PER")
+    timeline = next(m.value for m in at.markdown if "**OPCAT ratification**" in m.value)
+    # Peru ratified 14 Sep 2006, designated 22 Dec 2015 by Ley 30394: 3,386 days = 9.27 years.
+    assert "**OPCAT ratification**: September 14, 2006" in timeline
+    assert "**NPM designation**: December 22, 2015 (9.3 years after ratification)" in timeline
+    assert "Ley 30394" in timeline
+    assert "**NPM operating**: no operating date recorded" in timeline  # not zero, not invented
+
+
+def test_timeline_in_spanish_shows_month_precision(bundled_db):
+    at = _run(lang="es", c="CHL")
+    timeline = next(m.value for m in at.markdown if "**Ratificación del OPCAT**" in m.value)
+    # Chile's NPM is operating since May 2020 (known to the month only).
+    assert "**MNP en funcionamiento**: mayo de 2020" in timeline
+
+
+def test_choosing_another_institution_changes_the_view(bundled_db):
+    at = _run(lang="en", c="PER")
+    at.selectbox(key="qp_c").select("URY").run()
+    assert not at.exception
+    assert any(s.value.startswith("Uruguay:") for s in at.subheader)
+    assert "<b>Uruguay: each indicator as % of the peer median</b>" in _chart_titles(at)
+    assert at.query_params["c"] in ("URY", ["URY"])
+
+
+def test_autonomy_score_against_peer_median(bundled_db):
+    # 2025 autonomy scores: PER 64.3; the other eight 50, 64.3, 64.3, 67.9, 71.4, 78.6, 85.7,
+    # 88.5 -> median (67.9 + 71.4) / 2 = 69.6 -> shown "70"; ratio 64.3 / 69.6 = 92 %.
+    at = _run(lang="en", c="PER")
+    # the area table (formatted text), not the chart's "show data" table (raw numbers)
+    mandate = next(d.value for d in at.dataframe
+                   if "Peer median" in d.value.columns and d.value["Value"].dtype != "float64"
+                   and "Autonomy score" in set(d.value["Indicator"]))
+    row = mandate[mandate["Indicator"] == "Autonomy score"].iloc[0]
+    assert row["Value"] == "64 †"
+    assert row["Year"] == "2025"
+    assert row["Peer median"] == "70 †"
+    assert row["Institutions in the median"] == "8"
+    assert row["% of median"] == "92%"
+
+
+def test_reference_facts_with_links_and_confidence(bundled_db):
+    at = _run(lang="pt", c="PER")
+    facts = next(d.value for d in at.dataframe if "Citação" in d.value.columns)
+    row = facts[facts["Dado"] == "opcat_ratification"].iloc[0]
+    assert row["Valor"] == "2006-09-14"
+    assert row["Fonte"].startswith("https://")
+    assert set(facts["Confiança"]) <= {"Alta", "Média", "Baixa"}
