@@ -100,7 +100,8 @@ class _TableCheck:
             if header == ROW:
                 continue
             # Readers name repeated headers "<name>_duplicated_<n>" and blank ones "".
-            folded = catalogue.fold(re.sub(r"_duplicated_\d+$", "", header))
+            typed = re.sub(r"_duplicated_\d+$", "", header)
+            folded = catalogue.fold(typed)
             if not folded:
                 if frame.get_column(header).null_count() < frame.height:
                     self.warnings.append(f"{self._where()}: a column without a header has values; ignored")
@@ -109,7 +110,7 @@ class _TableCheck:
             if target is None:
                 self.warnings.append(f"{self._where()}: column {header!r} is not part of the table; ignored")
             elif target in renames.values():
-                self.problem(1, header, header, f"each column once (column {target} appears twice)")
+                self.problem(1, target, typed, f"each column once (column {target} appears twice)")
             else:
                 renames[header] = target
         frame = frame.select([pl.col(ROW)] + [pl.col(h).alias(f"{t}__raw") for h, t in renames.items()])

@@ -199,3 +199,35 @@ def test_temp_files_of_killed_runs_are_removed(tmp_path, boundaries):
     abandoned.write_bytes(b"half a database")
     build(TINY, db, boundaries)
     assert not abandoned.exists()
+
+
+def test_a_reader_thread_in_the_same_process_never_fails(tmp_path, boundaries):
+    """The dashboard's pattern: a private in-memory connection ATTACHing the file read-only."""
+    import threading
+
+    db = tmp_path / "mirador.duckdb"
+    build(TINY, db, boundaries)
+    errors, seen, stop = [], [], threading.Event()
+
+    def read_loop():
+        while not stop.is_set():
+            try:
+                con = duckdb.connect(":memory:")
+                con.execute(f"ATTACH '{db}' AS m (READ_ONLY)")
+                seen.append(con.execute("SELECT max(load_id) FROM m.load_log").fetchall()[0][0])
+                assert con.execute("SELECT count(*) FROM m.mart_indicator_values").fetchall()[0][0] == 26
+                con.close()
+            except Exception as exc:  # noqa: BLE001 - any error is the failure we look for
+                errors.append(repr(exc))
+
+    thread = threading.Thread(target=read_loop)
+    thread.start()
+    try:
+        for _ in range(3):
+            build(TINY, db, boundaries)
+    finally:
+        stop.set()
+        thread.join(timeout=60)
+    assert errors == []
+    assert seen and seen == sorted(seen)
+    assert query(db, "SELECT max(load_id) FROM load_log")[0][0] == 4
