@@ -19,6 +19,8 @@ from mirador import figures
 
 STATUS_RANK = {"sourced": 1, "estimate": 2, "illustrative": 3}  # worst wins
 NO_RATIO_UNITS = ("yes_no",)
+# Amounts in each country's own currency cannot be compared across countries (use the USD ones).
+NO_PEER_UNITS = ("local_currency",)
 
 SCHEMA = {
     "area_id": pl.String, "indicator_id": pl.String, "iso3": pl.String, "year": pl.Int64,
@@ -54,6 +56,8 @@ def indicator_vs_peers(values: pl.DataFrame, iso3: str,
         if own.height:
             latest = own.row(-1, named=True)
             peers = one.filter((pl.col("iso3") != iso3) & (pl.col("year") == latest["year"]))
+            if meta["unit"] in NO_PEER_UNITS:
+                peers = peers.clear()
             peer_median = figures.median(peers["value"].to_list())
             ratio = None
             if peer_median and meta["unit"] not in NO_RATIO_UNITS:

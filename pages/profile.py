@@ -29,6 +29,8 @@ def _shown(value, unit, status) -> str:
 
 
 def _peers_shown(r: dict) -> str:
+    if indicator_unit(r["indicator_id"]) in peers.NO_PEER_UNITS:
+        return "–"
     if r["n_peers_yes"] is not None and r["n_peers"]:
         mark = f" {palette.ILLUSTRATIVE_MARK}" if palette.is_illustrative(r["peer_data_status"]) else ""
         return t("profile_peers_yes", lang, yes=fmt.integer(r["n_peers_yes"], lang),
@@ -73,7 +75,7 @@ for area in catalogue.areas():
         t("col_source", lang): r["source"] or "",
     } for r in rows.iter_rows(named=True)]
     st.dataframe(pl.DataFrame(table), hide_index=True, width="stretch")
-st.caption(t("cards_note", lang))
+st.caption(t("cards_note", lang) + " " + t("profile_currency_note", lang))
 
 # ---- timeline
 st.header(t("section_timeline", lang))

@@ -87,3 +87,14 @@ def test_parquet_round_trip_with_citation_metadata():
 
 def test_file_name_carries_table_and_load_date():
     assert exports.file_name("load_log", "xlsx", LOADED) == "mirador_load_log_2026-11-28.xlsx"
+
+
+def test_local_currency_amounts_have_no_peer_median():
+    rows = pl.DataFrame([("PER", 2024, "npm_budget_lcu", 2_000_000.0, "sourced"),
+                         ("MEX", 2024, "npm_budget_lcu", 90_000_000.0, "sourced")],
+                        schema=["iso3", "year", "indicator_id", "value", "data_status"], orient="row",
+                        ).with_columns(pl.lit(None, dtype=pl.Int64).alias("n"),
+                                       pl.lit(None, dtype=pl.String).alias("source"))
+    r = _row(peers.indicator_vs_peers(rows, "PER", ["npm_budget_lcu"]), "npm_budget_lcu")
+    assert r["value"] == 2_000_000.0
+    assert (r["peer_median"], r["n_peers"], r["ratio_to_median_pct"]) == (None, 0, None)
