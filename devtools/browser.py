@@ -85,10 +85,17 @@ def start_streamlit(script: Path, env: dict[str, str] | None = None, log_dir: Pa
 
 
 @dataclass
-class RequestLog:
-    """Every host the page asked for; anything not local is a broken offline promise."""
+class PageWatch:
+    """What a page did besides rendering: requests to other hosts (a broken offline
+    promise) and JavaScript errors (e.g. plotly failing to draw a map)."""
     server_host: str
     foreign: list[str] = field(default_factory=list)
+    script_errors: list[str] = field(default_factory=list)
+
+    def attach(self, page) -> "PageWatch":
+        page.on("request", self.record)
+        page.on("pageerror", lambda error: self.script_errors.append(str(error)))
+        return self
 
     def record(self, request) -> None:
         host = urlparse(request.url).hostname or ""
@@ -107,30 +114,45 @@ def wait_for_render(page, timeout_ms: float = 60_000) -> None:
     """Wait until Streamlit has finished running the script and plotly has drawn.
 
     Streamlit keeps a websocket open, so 'network idle' never comes: instead wait for
-    the app shell, then for the running indicator to go away, then for the charts.
+    the app shell and a title, then until nothing is running, no element is still a
+    placeholder and every chart has drawn, for half a second in a row.
     """
     page.wait_for_selector('[data-testid="stApp"]', timeout=timeout_ms)
     page.wait_for_selector('[data-testid="stMain"] h1', timeout=timeout_ms)
     deadline = time.monotonic() + timeout_ms / 1000
-    quiet_since = None
+    settled_since = None
     while time.monotonic() < deadline:
-        running = page.locator('[data-testid="stStatusWidget"]').count() > 0 or \
-            page.locator('[data-testid="stSpinner"]').count() > 0 or \
-            page.locator('[data-testid="stSkeleton"]').count() > 0
-        if running:
-            quiet_since = None
-        elif quiet_since is None:
-            quiet_since = time.monotonic()
-        elif time.monotonic() - quiet_since > 0.4:
-            break
+        busy = page.evaluate("""() => {
+            const count = s => document.querySelectorAll(s).length;
+            const charts = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')];
+            const undrawn = charts.filter(c => !c.querySelector('.main-svg')).length;
+            return count('[data-testid="stStatusWidget"]') + count('[data-testid="stSpinner"]')
+                 + count('[data-testid="stSkeleton"]') + undrawn;
+        }""")
+        if busy:
+            settled_since = None
+        elif settled_since is None:
+            settled_since = time.monotonic()
+        elif time.monotonic() - settled_since > 0.5:
+            return
         time.sleep(0.1)
-    # Plotly draws after the element mounts: wait for every chart's main SVG.
-    charts = page.locator('[data-testid="stPlotlyChart"]')
-    for index in range(charts.count()):
-        charts.nth(index).locator(".main-svg").first.wait_for(timeout=timeout_ms)
+    raise TimeoutError(f"page did not settle within {timeout_ms / 1000:.0f}s: {page.url}")
 
 
 def error_texts(page) -> list[str]:
     """Text of any exception or error box Streamlit shows."""
     boxes = page.locator('[data-testid="stException"], [data-testid="stAlertContentError"]')
     return [boxes.nth(i).inner_text() for i in range(boxes.count())]
+
+
+def full_screenshot(page, path: Path) -> None:
+    """Screenshot the whole page: Streamlit scrolls inside its main block, not the
+    document, so grow the viewport to the content's height first."""
+    height = page.evaluate(
+        "() => Math.max(...[...document.querySelectorAll('[data-testid=\"stMain\"], "
+        "[data-testid=\"stMainBlockContainer\"], section.main')].map(e => e.scrollHeight), 900)")
+    width = page.viewport_size["width"]
+    page.set_viewport_size({"width": width, "height": min(int(height) + 120, 16000)})
+    page.wait_for_timeout(300)
+    page.screenshot(path=path)
+    page.set_viewport_size({"width": width, "height": 900})

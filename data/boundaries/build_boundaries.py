@@ -1,7 +1,7 @@
 """Build data/boundaries/nine_countries.geojson from the world-atlas TopoJSON.
 
 Source: npm package ``world-atlas`` 2.0.2 (Natural Earth 4.1.0 as TopoJSON, ISC
-licence), ``countries-50m.json``, kept in the repo as ``static/topojson/world_50m.json``
+licence), ``countries-50m.json``, kept in the repo as ``data/boundaries/world-atlas/countries-50m.json``
 (byte-identical; see PROVENANCE.md). Steps:
 
 1. ``gpd.read_file(path, layer="countries").set_crs(4326)`` (world-atlas has no CRS);
@@ -27,7 +27,7 @@ import sys
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-SOURCE = REPO_ROOT / "static" / "topojson" / "world_50m.json"
+SOURCE = REPO_ROOT / "data" / "boundaries" / "world-atlas" / "countries-50m.json"
 OUT = REPO_ROOT / "data" / "boundaries" / "nine_countries.geojson"
 COUNTRIES = REPO_ROOT / "catalogue" / "countries.csv"
 TOLERANCE = 0.02

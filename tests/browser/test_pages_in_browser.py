@@ -8,7 +8,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from devtools.browser import RequestLog, error_texts, wait_for_render
+from devtools.browser import PageWatch, error_texts, full_screenshot, wait_for_render
 
 pytestmark = pytest.mark.browser
 
@@ -19,8 +19,7 @@ EXPECTED_PAGE_COUNT = 8
 def _open(browser, url: str, server_url: str):
     context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="en-GB")
     page = context.new_page()
-    requests = RequestLog(server_host=urlparse(server_url).hostname)
-    page.on("request", requests.record)
+    requests = PageWatch(server_host=urlparse(server_url).hostname).attach(page)
     page.goto(url)
     wait_for_render(page)
     return context, page, requests
@@ -46,12 +45,14 @@ def test_every_page_renders_offline_without_errors(browser, server, page_paths, 
     for path in page_paths:
         context, page, requests = _open(browser, f"{server.url}{path}?lang={lang}", server.url)
         slug = path.strip("/") or "overview"
-        page.screenshot(path=screenshots_dir / f"{slug}_{lang}.png", full_page=True)
+        full_screenshot(page, screenshots_dir / f"{slug}_{lang}.png")
         errors = error_texts(page)
         if errors:
             problems.append(f"{path} [{lang}] shows an error: {errors[0][:300]}")
         if requests.foreign:
             problems.append(f"{path} [{lang}] asked other hosts: {sorted(set(requests.foreign))[:5]}")
+        if requests.script_errors:
+            problems.append(f"{path} [{lang}] raised in the browser: {requests.script_errors[:3]}")
         if page.locator('[data-testid="stMain"] h1').count() == 0:
             problems.append(f"{path} [{lang}] has no title")
         context.close()
@@ -80,8 +81,10 @@ def test_maps_draw_from_the_local_topojson(browser, server):
     page.on("request", lambda r: topojson_urls.append(r.url) if "topojson" in r.url or r.url.endswith("_50m.json") or r.url.endswith("_110m.json") else None)
     page.goto(f"{server.url}/?lang=en")
     wait_for_render(page)
-    geo_layers = page.locator('[data-testid="stPlotlyChart"] .geolayer, [data-testid="stPlotlyChart"] .choroplethlayer')
-    assert geo_layers.count() > 0, "the overview should show a map"
+    # Every one of the nine countries drawn (in one panel or both), on a drawn land layer.
+    drawn_countries = page.locator('[data-testid="stPlotlyChart"] .choroplethlocation')
+    assert drawn_countries.count() >= 9, "the overview map should draw the nine countries"
+    assert page.locator('[data-testid="stPlotlyChart"] .geolayer .land, [data-testid="stPlotlyChart"] path.land').count() > 0
     assert topojson_urls, "plotly never asked for a base map"
     assert all(url.startswith(server.url) for url in topojson_urls), topojson_urls
     context.close()

@@ -270,11 +270,32 @@ def test_boundaries_have_exactly_the_nine_valid_geometries():
         assert -180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90
 
 
-def test_topojson_base_maps_match_provenance():
+def test_boundary_rings_wind_clockwise_as_plotly_expects():
+    """d3-geo (inside plotly) reads a counter-clockwise outer ring (the RFC 7946 order)
+    as 'the whole sphere minus this country' and floods the map; keep them clockwise."""
+    from shapely.geometry import shape
+
+    fc = json.loads((REPO / "data" / "boundaries" / "nine_countries.geojson").read_text(encoding="utf-8"))
+    for f in fc["features"]:
+        geom = shape(f["geometry"])
+        polygons = geom.geoms if geom.geom_type == "MultiPolygon" else [geom]
+        assert all(not p.exterior.is_ccw for p in polygons), f["properties"]["iso3"]
+
+
+def test_world_atlas_sources_match_provenance():
     prov = (REPO / "data" / "boundaries" / "PROVENANCE.md").read_text(encoding="utf-8")
-    for name in ("world_50m.json", "world_110m.json"):
-        path = REPO / "static" / "topojson" / name
+    for name in ("countries-50m.json", "countries-110m.json"):
+        path = REPO / "data" / "boundaries" / "world-atlas" / name
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
         assert digest in prov, name
         topo = json.loads(path.read_text(encoding="utf-8"))
         assert topo["type"] == "Topology" and {"countries", "land"} <= set(topo["objects"])
+
+
+def test_plotly_base_maps_have_every_layer_plotly_draws():
+    """plotly.js throws and leaves the map blank when a layer it draws is missing."""
+    for resolution in ("50m", "110m"):
+        base = json.loads((REPO / "static" / "topojson" / f"world_{resolution}.json").read_text())
+        source = json.loads((REPO / "data" / "boundaries" / "world-atlas" / f"countries-{resolution}.json").read_text())
+        assert {"coastlines", "land", "ocean", "lakes", "rivers", "countries", "subunits"} <= set(base["objects"])
+        assert base["arcs"] == source["arcs"] and base["objects"]["countries"] == source["objects"]["countries"]
