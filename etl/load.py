@@ -20,6 +20,7 @@ from pathlib import Path
 
 import duckdb
 import polars as pl
+import pyarrow as pa
 
 import catalogue
 from etl.contracts import CATALOGUE_TABLES, DATABASE_TABLES
@@ -118,10 +119,16 @@ def _fill(con: duckdb.DuckDBPyConnection, tables: dict[str, pl.DataFrame],
     return counts
 
 
+ARROW_BATCH_ROWS = 100_000
+
+
 def insert_frame(con: duckdb.DuckDBPyConnection, name: str, frame: pl.DataFrame) -> None:
     """Insert through Arrow (no row loop), casting to the declared column types."""
     columns = DATABASE_TABLES[name]
-    con.register("incoming_rows", frame.select([c for c, _ in columns]).to_arrow())
+    arrow = frame.select([c for c, _ in columns]).to_arrow()
+    # Several record batches let DuckDB scan them on all cores; one big batch is read by one thread.
+    arrow = pa.Table.from_batches(arrow.to_batches(max_chunksize=ARROW_BATCH_ROWS), schema=arrow.schema)
+    con.register("incoming_rows", arrow)
     try:
         select = ", ".join(f'CAST("{c}" AS {t})' for c, t in columns)
         con.execute(f'INSERT INTO "{name}" SELECT {select} FROM incoming_rows')
