@@ -45,8 +45,11 @@ class _ProgressPrinter:
             self.pending.clear()
 
 
-def _print_problems(problems) -> None:
-    print(f"{len(problems)} problem(s) found; nothing was loaded:" if problems else "No problems found.")
+def _print_problems(problems, loading: bool) -> None:
+    if not problems:
+        print("No problems found.")
+        return
+    print(f"{len(problems)} problem(s) found" + ("; nothing was loaded:" if loading else ":"))
     for problem in problems:
         print(f"  {problem}")
 
@@ -78,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.db:
             parser.error("--db has no effect with --check")
         problems = pipeline.check(source)
-        _print_problems(problems)
+        _print_problems(problems, loading=False)
         return EXIT_INVALID if problems else EXIT_OK
 
     progress = _ProgressPrinter(args.quiet, args.verbose)
@@ -86,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
     for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     if not result.ok:
-        _print_problems(result.problems)
+        _print_problems(result.problems, loading=True)
         return EXIT_INVALID
     total = sum(result.timings.values())
     summary = ", ".join(f"{result.row_counts.get(t, 0):,} {t}" for t in

@@ -188,10 +188,14 @@ class _TableCheck:
         key = list(self.table.key)
         if not key:
             return
+        # Only the key columns are touched: copying a million full rows to find no duplicate is waste.
+        keys = frame.select(ROW, *key)
         required = [k for k in key if self.table.column(k).required]
-        complete = frame.filter(pl.all_horizontal([pl.col(k).is_not_null() for k in required])) if required else frame
+        if required:  # a row with a blank key part is reported as missing, not as a duplicate
+            keys = keys.filter(pl.all_horizontal([pl.col(k).is_not_null() for k in required]))
+        duplicated = pl.col(key[0]).is_duplicated() if len(key) == 1 else pl.struct(key).is_duplicated()
         first_row = pl.col(ROW).min().over(key, mapping_strategy="group_to_rows")
-        dupes = complete.filter(pl.struct(key).is_duplicated()).with_columns(first_row.alias("__first"))
+        dupes = keys.filter(duplicated).with_columns(first_row.alias("__first"))
         shown = pl.concat_str([pl.col(k).cast(pl.String).fill_null("") for k in key], separator=" / ")
         self.flag(dupes, pl.col(ROW) != pl.col("__first"), " + ".join(key),
                   pl.lit("a unique key (the same as row ") + pl.col("__first").cast(pl.String) + ")",
