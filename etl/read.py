@@ -120,7 +120,7 @@ def read_csv_bytes(data: bytes) -> pl.DataFrame:
         stripped = data.lstrip(b"\r\n")
         blank_lines = data[: len(data) - len(stripped)].count(b"\n")
         data = stripped
-    if not data.strip():
+    if not data or data.isspace():  # isspace stops at the first character: no copy of a big file
         return pl.DataFrame({ROW: pl.Series([], dtype=pl.Int64)})
     try:
         # polars checks UTF-8 itself (no separate decode pass over a large file)
@@ -227,13 +227,21 @@ def _table_for(name: str) -> str | None:
 
 
 def _drop_empty_tail_rows(frame: pl.DataFrame) -> pl.DataFrame:
-    """Drop rows where every cell is blank (anywhere: they carry no data).
+    """Trim stray spaces, blank cells become null, rows with no value at all go.
 
-    Row numbers stay those of the file, so later messages still point right.
+    Blank rows anywhere carry no data (trailing ones are common). Row numbers
+    stay those of the file, so later messages still point at the right row.
     """
     cells = [c for c in frame.columns if c != ROW]
     if not cells:
         return frame
-    frame = frame.with_columns(pl.col(cells).str.strip_chars())
-    frame = frame.with_columns([pl.when(pl.col(c) == "").then(None).otherwise(pl.col(c)).alias(c) for c in cells])
-    return frame.filter(pl.any_horizontal(pl.col(cells).is_not_null()))
+    frame = frame.with_columns([_trimmed(c) for c in cells])
+    has_value = pl.any_horizontal(pl.col(cells).is_not_null())
+    if frame.select(has_value.all()).item():
+        return frame  # the usual case: no filter, no copy of a million rows
+    return frame.filter(has_value)
+
+
+def _trimmed(column: str) -> pl.Expr:
+    text = pl.col(column).str.strip_chars()
+    return pl.when(text.str.len_bytes() > 0).then(text).alias(column)
