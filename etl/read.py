@@ -14,7 +14,7 @@ from pathlib import Path
 import polars as pl
 
 from catalogue import fold
-from etl.contracts import INPUT_TABLES, INPUT_TABLES_BY_NAME
+from etl.contracts import INPUT_TABLES, INPUT_TABLES_BY_NAME, NUMBER
 from etl.problems import Problem
 
 ROW = "__row"                 # spreadsheet row number column carried through validation
@@ -162,7 +162,7 @@ def _read_workbook(path: Path) -> RawSource:
         else:
             sheet_by_table[table] = sheet
     total_rows = 0
-    first_rows = _first_used_rows(path, list(sheet_by_table.values()))
+    layout = _sheet_layout(path, sheet_by_table)
     for table in INPUT_TABLES:
         sheet = sheet_by_table.get(table.name)
         if sheet is None:
@@ -171,7 +171,8 @@ def _read_workbook(path: Path) -> RawSource:
                     file=path.name, sheet=table.name, row=None, column=None, value=None,
                     expected=f"a sheet named {table.name}", table=table.name))
             continue
-        frame = _read_sheet(reader, sheet, first_rows[sheet])
+        header_row, percent_rows = layout[sheet]
+        frame = _as_percent(_read_sheet(reader, sheet, header_row), percent_rows)
         frame = _drop_empty_tail_rows(frame)
         total_rows += frame.height
         source.tables[table.name] = RawTable(table.name, frame, path.name, sheet)
@@ -192,22 +193,56 @@ def _read_sheet(reader, sheet: str, header_row: int) -> pl.DataFrame:
     return body.with_row_index(ROW, offset=header_row + 1).with_columns(pl.col(ROW).cast(pl.Int64))
 
 
-def _first_used_rows(path: Path, sheets: list[str]) -> dict[str, int]:
-    """Row number of each sheet's header: calamine trims leading empty rows, a person does not."""
+# Above this many rows, scanning cell formats with openpyxl would dominate the read.
+PERCENT_SCAN_MAX_ROWS = 200_000
+
+
+def _sheet_layout(path: Path, sheet_by_table: dict[str, str]) -> dict[str, tuple[int, dict[str, list[int]]]]:
+    """Per sheet: the header's row number and the percent-formatted cells of number columns.
+
+    calamine trims leading empty rows (a person does not), and it gives the
+    stored value of a cell formatted as a percentage: 80 % is stored as 0.8.
+    """
     import openpyxl
 
     workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     try:
-        first = {}
-        for sheet in sheets:
-            first[sheet] = 1
-            for number, row in enumerate(workbook[sheet].iter_rows(values_only=True), start=1):
-                if any(v is not None and str(v).strip() for v in row):
-                    first[sheet] = number
+        layout = {}
+        for table, sheet in sheet_by_table.items():
+            worksheet = workbook[sheet]
+            header_row, header = 1, ()
+            for number, row in enumerate(worksheet.iter_rows(), start=1):
+                if any(c.value is not None and str(c.value).strip() for c in row):
+                    header_row, header = number, row
                     break
-        return first
+            layout[sheet] = (header_row, _percent_rows(worksheet, header_row, header, table))
+        return layout
     finally:
         workbook.close()
+
+
+def _percent_rows(worksheet, header_row: int, header, table: str) -> dict[str, list[int]]:
+    numeric = {fold(c.name) for c in INPUT_TABLES_BY_NAME[table].columns if c.type == NUMBER}
+    if not numeric or (worksheet.max_row or 0) > PERCENT_SCAN_MAX_ROWS:
+        return {}
+    found: dict[str, list[int]] = {}
+    for position, cell in enumerate(header, start=1):
+        if cell.value is None or fold(str(cell.value)) not in numeric:
+            continue
+        for (data_cell,) in worksheet.iter_rows(min_row=header_row + 1, min_col=position, max_col=position):
+            if isinstance(data_cell.value, (int, float)) and "%" in str(data_cell.number_format or ""):
+                found.setdefault(str(cell.value), []).append(data_cell.row)
+    return found
+
+
+def _as_percent(frame: pl.DataFrame, percent_rows: dict[str, list[int]]) -> pl.DataFrame:
+    """Percent-formatted cells as the number a person typed (0.8 -> 80)."""
+    for column, rows in percent_rows.items():
+        if column in frame.columns:
+            as_typed = (pl.col(column).cast(pl.Float64, strict=False) * 100).round(10).cast(pl.String)
+            frame = frame.with_columns(pl.when(pl.col(ROW).is_in(rows)).then(as_typed).otherwise(pl.col(column))
+                                       .alias(column))
+    return frame
 
 
 def _unique_names(header: list[str]) -> list[str]:

@@ -133,3 +133,15 @@ def test_damaged_workbook_is_a_problem_not_a_crash(tmp_path):
     bad.write_bytes(b"not a zip file")
     [p] = pipeline.check(bad)
     assert p.file == "bad.xlsx" and "readable .xlsx" in p.expected
+
+
+def test_percent_formatted_cells_read_as_typed(tmp_path):
+    # A person types "80 %" in Excel; the file stores 0.8 with a percent format.
+    path = write_workbook_from_folder(TINY, tmp_path / "pct.xlsx")
+    book = openpyxl.load_workbook(path)
+    cell = book["observations"]["D6"]  # information_requests_answered_pct, 80
+    cell.value, cell.number_format = 0.8, "0%"
+    book.save(path)
+    observations = validated(path)["observations"]
+    value = observations.filter(observations["indicator_id"] == "information_requests_answered_pct")["value"]
+    assert value.to_list() == [80.0]
