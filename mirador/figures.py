@@ -39,6 +39,9 @@ pio.templates["mirador"] = go.layout.Template(layout=dict(
 pio.templates.default = "mirador"
 SEPARATORS = {"es": ",.", "pt": ",\u00a0", "en": ".,"}  # plotly: decimal then thousands
 
+# Hatch drawn OVER the bar colour (plotly's default replaces the fill and washes colours out).
+HATCH = dict(fillmode="overlay", fgcolor="#000000", fgopacity=0.35, size=8, solidity=0.25)
+
 # Map panels: (lon range, lat range) of the two regions.
 MAP_PANELS = {
     "americas": {"lon": (-120.0, -30.0), "lat": (-57.0, 34.0)},
@@ -51,7 +54,7 @@ def _base_layout(fig: go.Figure, title: str, lang: str, height: int | None = Non
                  subtitle: str | None = None) -> go.Figure:
     text = f"<b>{title}</b>" + (f"<br><span style='font-size:12px'>{subtitle}</span>" if subtitle else "")
     fig.update_layout(
-        title=dict(text=text, x=0, xanchor="left"),
+        title=dict(text=text, x=0, xanchor="left", y=0.995, yref="container", yanchor="top"),
         font=FONT, separators=SEPARATORS[lang],
         margin=dict(l=10, r=10, t=70 if subtitle else 55, b=60),
         hoverlabel=dict(font_size=13), legend=dict(orientation="h", y=-0.12, x=0),
@@ -72,7 +75,7 @@ def _illustrative_legend(fig: go.Figure, lang: str) -> None:
     fig.add_trace(go.Bar(
         x=[None], y=[None], name=t("illustrative_value", lang), showlegend=True,
         marker=dict(color="#999999", opacity=palette.ILLUSTRATIVE_OPACITY,
-                    pattern=dict(shape=palette.ILLUSTRATIVE_PATTERN)), hoverinfo="skip"))
+                    pattern=dict(shape=palette.ILLUSTRATIVE_PATTERN, **HATCH)), hoverinfo="skip"))
 
 
 def _status_text(data_status: str | None, lang: str) -> str:
@@ -127,7 +130,7 @@ def ranking_bars(df: pl.DataFrame, *, title: str, unit: str, lang: str,
 
     fig = go.Figure(go.Bar(
         x=values, y=labels, orientation="h",
-        marker=dict(color=colours, opacity=opacities, pattern=dict(shape=patterns)),
+        marker=dict(color=colours, opacity=opacities, pattern=dict(shape=patterns, **HATCH)),
         text=[tx if c in rows else "" for tx, c in zip(text, order)], textposition="outside",
         cliponaxis=False,
         hovertext=hover, hovertemplate="%{hovertext}<extra></extra>", showlegend=False,
@@ -203,7 +206,7 @@ def trend_small_multiples(df: pl.DataFrame, *, title: str, unit: str, lang: str,
     if any_illustrative:
         fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=t("illustrative_value", lang),
                                  marker=dict(symbol="circle-open", size=9, color="#555555")))
-    fig.update_yaxes(rangemode="tozero")
+    fig.update_yaxes(rangemode="tozero", matches="y")  # one scale across all panels
     fig.update_yaxes(title=unit_label(unit, lang), row=1, col=1)
     fig.update_xaxes(dtick=2 if len(all_years) > 6 else 1, tickformat="d")
     _base_layout(fig, title, lang, height=200 + 190 * rows_n)
@@ -287,7 +290,7 @@ def choropleth_two_panels(df: pl.DataFrame, geometries: dict[str, dict], *, titl
                     lon=[p[0] for p in centres], lat=[p[1] for p in centres], mode="text",
                     text=[palette.ILLUSTRATIVE_MARK] * len(marks), textfont=dict(size=16, color="#000000"),
                     name=f"{palette.ILLUSTRATIVE_MARK} {t('illustrative_value', lang)}",
-                    hoverinfo="skip", showlegend=(col == 1), geo=geo))
+                    hoverinfo="skip", showlegend=False, geo=geo))  # explained by the footnote
     for geo, panel, resolution in (("geo", "americas", 110), ("geo2", "iberia", 50)):
         fig.layout[geo].update(
             projection_type="mercator", showland=True, landcolor="#F2F2F2", showcountries=True,
@@ -297,12 +300,12 @@ def choropleth_two_panels(df: pl.DataFrame, geometries: dict[str, dict], *, titl
             fitbounds=False)
     fig.update_layout(coloraxis=dict(
         colorscale=palette.SEQUENTIAL_SCALE, cmin=zmin, cmax=zmax,
-        colorbar=dict(title=unit_label(unit, lang), orientation="h", y=-0.08, x=0.5, len=0.6,
+        colorbar=dict(title=dict(text=unit_label(unit, lang), side="right"), x=1.0, len=0.8,
                       thickness=12)))
     _base_layout(fig, title, lang, height=520, subtitle=subtitle)
-    fig.update_layout(legend=dict(y=-0.25))
+    fig.update_layout(legend=dict(y=-0.02, yanchor="top"))
     if any_illustrative:
-        _footnote(fig, f"{palette.ILLUSTRATIVE_MARK} {t('includes_illustrative', lang)}", y=-0.3)
+        _footnote(fig, f"{palette.ILLUSTRATIVE_MARK} {t('includes_illustrative', lang)}", y=-0.09)
     return fig
 
 
@@ -433,7 +436,7 @@ def status_bars(df: pl.DataFrame, *, title: str, lang: str, row_col: str, row_la
             x=xs, y=y, orientation="h", name=vocab_label(domain, code, lang),
             marker=dict(color=palette.status_colour(domain, code),
                         pattern=dict(shape=[palette.ILLUSTRATIVE_PATTERN if k in illustrative_rows else ""
-                                            for k in row_keys], fgopacity=0.35)),
+                                            for k in row_keys], **HATCH)),
             hovertext=hover, hovertemplate="%{hovertext}<extra></extra>"))
     for k, label in zip(row_keys, y):
         fig.add_annotation(x=100, y=label, xanchor="left", showarrow=False,

@@ -40,14 +40,13 @@ statuses = queries.status_counts(year_from, year_to).filter(pl.col("iso3").is_in
 
 # ---- implementation rates, both definitions, each with n
 st.header(t("section_rates", lang))
-for column, rate in zip(st.columns(2), RATES):
-    with column:
-        rate_title = t("rates_title", lang, indicator=indicator_label(rate, lang), period=period)
-        components.chart_block(
-            figures.ranking_bars(rates, title=rate_title, unit="percent", lang=lang, institutions=chosen,
-                                 value_col=rate, n_col="n_with_information"),
-            title=rate_title, data=rates, lang=lang, key=f"rec_{rate}", unit="percent",
-            n_total=rates["n_with_information"].sum())
+for rate in RATES:  # full width each: long titles and "value (n = ...)" labels need the room
+    rate_title = t("rates_title", lang, indicator=indicator_label(rate, lang), period=period)
+    components.chart_block(
+        figures.ranking_bars(rates, title=rate_title, unit="percent", lang=lang, institutions=chosen,
+                             value_col=rate, n_col="n_with_information"),
+        title=rate_title, data=rates, lang=lang, key=f"rec_{rate}", unit="percent",
+        n_total=rates["n_with_information"].sum())
 components.missing_data_note(chosen, rates, None, lang, value_col="implementation_rate")
 
 # ---- statuses per institution ("no information" is its own category)
