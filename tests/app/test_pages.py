@@ -152,3 +152,21 @@ def test_recommendations_rates_show_n_and_filters_restore(bundled_db):
 def test_recommendations_dimension_changes_breakdown(bundled_db):
     at = _standalone("pages/recommendations.py", lang="es", d="theme")
     assert any("tema" in x for x in _titles(at))
+
+
+def test_missing_database_is_built_from_bundled_data_on_first_start(tmp_path, monkeypatch):
+    from mirador import db, queries
+    target = tmp_path / "fresh" / "mirador.duckdb"
+    monkeypatch.setenv("MIRADOR_DB", str(target))
+    db.reset()
+    queries.clear_cache()
+    try:
+        at = AppTest.from_file(DASHBOARD, default_timeout=120)
+        at.query_params["lang"] = "en"
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        assert target.exists()
+        assert at.title[0].value == "Overview"
+    finally:
+        db.reset()
+        queries.clear_cache()
