@@ -51,6 +51,12 @@ def countries() -> tuple[dict[str, str], ...]:
 
 
 @lru_cache(maxsize=None)
+def fact_fields() -> tuple[dict[str, str], ...]:
+    """Labels of the `field` codes of the reference facts (npm_facts.csv), in reading order."""
+    return tuple(_read("fact_fields.csv"))
+
+
+@lru_cache(maxsize=None)
 def vocabulary() -> tuple[dict[str, str], ...]:
     return tuple(sorted(_read("vocabulary.csv"), key=lambda r: (r["domain"], int(r["order"]))))
 

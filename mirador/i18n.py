@@ -60,6 +60,8 @@ def _by_key(kind: str) -> dict[str, dict[str, str]]:
         return {r["iso3"]: r for r in catalogue.countries()}
     if kind == "context":
         return {r["variable"]: r for r in catalogue.context_variables()}
+    if kind == "fact_field":
+        return {r["field"]: r for r in catalogue.fact_fields()}
     raise ValueError(kind)
 
 
@@ -103,6 +105,22 @@ def area_label(area_id: str, lang: str) -> str:
 
 def context_label(variable: str, lang: str) -> str:
     return catalogue.label(_by_key("context")[variable], lang)
+
+
+def fact_field_label(field: str, lang: str) -> str:
+    """Label of a reference-fact field code ('opcat_ratification' -> 'Ratificación del OPCAT').
+
+    A field missing from `catalogue/fact_fields.csv` (a newer facts file) shows its code
+    with underscores as spaces rather than failing the page.
+    """
+    row = _by_key("fact_field").get(field)
+    return catalogue.label(row, lang) if row else str(field).replace("_", " ")
+
+
+def fact_field_order(field: str) -> int:
+    """Position of a fact field in the catalogue (reading order); unknown fields last."""
+    order = list(_by_key("fact_field"))
+    return order.index(field) if field in order else len(order)
 
 
 def vocab_label(domain: str, code: str | None, lang: str) -> str:
