@@ -1,4 +1,4 @@
-"""Mirador dashboard entry point: language, database, banner, navigation.
+"""Mirador dashboard entry point: language, database, banner, share links, navigation.
 
 Run: `.venv/bin/python -m streamlit run dashboard.py`. Pages live in `pages/`
 and are listed in `mirador/navigation.py`.
@@ -11,8 +11,13 @@ from mirador.navigation import PAGES
 
 st.set_page_config(page_title="Mirador", page_icon="🔭", layout="wide")
 
-lang = state.language_selector()
+# Sidebar order: language, tagline and data date, then "share this view". The share box
+# is set up first so that every URL write of this run (language included) redraws it.
+language_box, about_box = st.sidebar.container(), st.sidebar.container()
+components.share_links()
+lang = state.language_selector(container=language_box)
 components.ensure_database()
+components.print_stylesheet()
 
 navigation = st.navigation([
     st.Page(spec.path, title=t(spec.title_key, lang), icon=spec.icon, url_path=spec.url_path,
@@ -20,9 +25,8 @@ navigation = st.navigation([
     for i, spec in enumerate(PAGES)
 ])
 
-with st.sidebar:
-    st.caption(t("app_tagline", lang))
-    st.caption(components.data_as_of_text(lang))
+about_box.caption(t("app_tagline", lang))
+about_box.caption(components.data_as_of_text(lang))
 
 components.illustrative_banner(lang)
 navigation.run()

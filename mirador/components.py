@@ -6,8 +6,12 @@
   a CSV download of that data (`on_click="ignore"`: no rerun).
 - `plotly_chart(...)`: `st.plotly_chart` with the local topojson config that
   geo figures need offline (never call `st.plotly_chart` directly).
+- `dataframe(table, lang)`: the one way to show a table (never call `st.dataframe`
+  directly): missing values blank (never "None"/"nan"), dates as dates in the
+  language's format, timestamps only where a column is a timestamp.
 - `illustrative_banner(lang)`, `missing_data_note(...)`, `data_as_of_text(lang)`,
   `ensure_database()` (builds the DB with a spinner on first start).
+- `share_links(lang)`: the sidebar "share this view" / "presentation link" element.
 """
 from __future__ import annotations
 
@@ -34,6 +38,13 @@ VOCAB_COLUMNS = {
     "data_status": "data_status", "npm_type": "npm_type",
 }
 MAX_SOURCES_SHOWN = 3
+
+# How a missing cell reads in every table: blank (the column says what is missing).
+MISSING_CELL = ""
+# momentJS formats for st.column_config Date/Datetime columns. Month names would come
+# out in the browser's language, not the page's: es/pt use numbers only.
+DATE_FORMATS = {"es": "DD/MM/YYYY", "pt": "DD/MM/YYYY", "en": "D MMM YYYY"}
+DATETIME_FORMATS = {"es": "DD/MM/YYYY HH:mm", "pt": "DD/MM/YYYY HH:mm", "en": "D MMM YYYY, HH:mm"}
 
 
 # --------------------------------------------------------------------------- database
@@ -118,7 +129,39 @@ def data_table(data: pl.DataFrame, lang: str) -> pl.DataFrame:
             codes = out[col].unique().drop_nulls().to_list()
             out = out.with_columns(_relabel(col, {c: i18n.vocab_label(domain, c, lang) for c in codes}))
     renames = {c: t(f"col_{c}", lang) for c in out.columns if f"col_{c}" in i18n.strings()}
-    return out.rename(renames)
+    return blank_missing_text(out.rename(renames))
+
+
+def blank_missing_text(table: pl.DataFrame) -> pl.DataFrame:
+    """Text cells that are missing become empty text (shown and downloaded as blank)."""
+    text_cols = [c for c, dtype in table.schema.items() if dtype in (pl.String, pl.Null)]
+    if not text_cols:
+        return table
+    return table.with_columns(pl.col(c).cast(pl.String).fill_null(MISSING_CELL) for c in text_cols)
+
+
+def table_column_config(table: pl.DataFrame, lang: str) -> dict:
+    """Date columns as dates (no 00:00:00) and timestamps with minutes, per language."""
+    lang = i18n.normalise_language(lang)
+    config = {}
+    for name, dtype in table.schema.items():
+        if dtype == pl.Date:
+            config[name] = st.column_config.DateColumn(format=DATE_FORMATS[lang])
+        elif isinstance(dtype, pl.Datetime):
+            config[name] = st.column_config.DatetimeColumn(format=DATETIME_FORMATS[lang])
+    return config
+
+
+def dataframe(table: pl.DataFrame, lang: str, *, column_config: dict | None = None, **kwargs):
+    """`st.dataframe` for every table: missing cells blank, dates per language, no index.
+
+    Missing numbers stay missing (never 0): Streamlit's `placeholder` draws them blank.
+    """
+    table = blank_missing_text(table)
+    kwargs.setdefault("hide_index", True)
+    kwargs.setdefault("width", "stretch")
+    return st.dataframe(table, column_config={**table_column_config(table, lang), **(column_config or {})},
+                        placeholder=MISSING_CELL, **kwargs)
 
 
 def chart_block(fig: go.Figure, *, title: str, data: pl.DataFrame, lang: str, key: str,
@@ -137,7 +180,7 @@ def chart_block(fig: go.Figure, *, title: str, data: pl.DataFrame, lang: str, ke
         st.caption(note)
     with st.expander(t("show_data", lang) + f": {title}"):
         table = data_table(data, lang)
-        st.dataframe(table, hide_index=True, width="stretch")
+        dataframe(table, lang)
         st.download_button(t("download_csv", lang), table.write_csv().encode("utf-8"),
                            file_name=f"mirador_{key}_{lang}.csv", mime="text/csv",
                            on_click="ignore", key=f"download_{key}")
@@ -197,6 +240,59 @@ def missing_data_note(expected_iso3: Sequence[str], data: pl.DataFrame, year: in
 def data_as_of_text(lang: str) -> str:
     loaded = queries.data_as_of()
     return t("data_as_of", lang, when=fmt.datetime(loaded, lang) if loaded else fmt.no_data(lang))
+
+
+# --------------------------------------------------------------------------- sharing, printing
+# Static CSS (no data in it): printing drops the sidebar, toolbar and buttons, lets the page
+# run over several sheets (Streamlit scrolls inside a fixed-height box) and keeps charts whole.
+PRINT_CSS = """<style>
+@media print {
+  [data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stToolbar"],
+  [data-testid="stDecoration"], [data-testid="stStatusWidget"], [data-testid="stDownloadButton"],
+  [data-testid="stElementToolbar"] { display: none !important; }
+  [data-testid="stApp"], [data-testid="stAppViewContainer"], [data-testid="stMain"] {
+    position: static !important; overflow: visible !important; height: auto !important; }
+  [data-testid="stMainBlockContainer"] { padding-top: 0 !important; max-width: 100% !important; }
+  [data-testid="stPlotlyChart"], [data-testid="stDataFrame"], [data-testid="stExpander"] {
+    break-inside: avoid; }
+}
+</style>"""
+
+
+def print_stylesheet() -> None:
+    st.html(PRINT_CSS)
+
+
+def _base_url() -> str | None:
+    try:
+        return st.context.url
+    except Exception:  # noqa: BLE001 - no browser context (bare mode)
+        return None
+
+
+def share_links(container=None) -> None:
+    """'Share this view' in the sidebar: the link with the page state, and a presentation link
+    (`embed=true`: no sidebar, no toolbar). Redrawn whenever a widget writes the URL."""
+    from mirador import state
+    lang = state.language()
+    box = (container or st.sidebar).expander("🔗 " + t("share_title", lang))
+    slot = box.empty()
+    shown: list[str] = []
+
+    def draw() -> None:
+        params = state.snapshot()
+        link, present = (state.share_url(_base_url(), params, embed=e) for e in (False, True))
+        if shown == [link]:
+            return
+        shown[:] = [link]
+        with slot.container():
+            st.caption(t("share_view_label", lang))
+            st.code(link, language=None, wrap_lines=True)
+            st.caption(t("share_present_label", lang))
+            st.code(present, language=None, wrap_lines=True)
+
+    state.on_url_change(draw)
+    draw()
 
 
 def page_header(title: str, lang: str, intro: str | None = None) -> None:

@@ -18,6 +18,7 @@ a link works in any language. Keys are short: `c` institutions, `y` year,
 from __future__ import annotations
 
 from typing import Any, Callable, Sequence
+from urllib.parse import urlencode
 
 import streamlit as st
 
@@ -25,6 +26,8 @@ from mirador import i18n
 
 LANG_KEY = "lang"
 _PREFIX = "qp_"  # session-state key prefix for URL-bound widgets
+_URL_LISTENER = "_mirador_url_listener"  # session-state key: redraws the sidebar share links
+EMBED_PARAMS = ("embed", "embed_options")  # Streamlit's own display options, never page state
 
 
 def _session_key(param: str) -> str:
@@ -63,9 +66,40 @@ def write(param: str, value: Any) -> None:
     if encoded == "":  # a single value that is None: no key
         if param in st.query_params:
             del st.query_params[param]
+            _notify_url_change()
         return
     # An empty selection is kept as `?c=` so the link restores "nothing selected".
     st.query_params[param] = encoded if encoded != [] else ""
+    _notify_url_change()
+
+
+# --------------------------------------------------------------------------- share links
+def on_url_change(callback: Callable[[], None]) -> None:
+    """Call `callback` after every `write()` of this session (the sidebar share links).
+
+    Registered by `dashboard.py` at the start of each run, before any widget writes,
+    so the callback always draws into this run's element.
+    """
+    st.session_state[_URL_LISTENER] = callback
+
+
+def _notify_url_change() -> None:
+    callback = st.session_state.get(_URL_LISTENER)
+    if callback is not None:
+        callback()
+
+
+def share_url(base: str | None, params: dict[str, list[str]], embed: bool = False) -> str:
+    """The link that reopens this view: `base` + the page state as a query string.
+
+    `embed=True` adds Streamlit's `embed=true` (no sidebar, no toolbar: for projecting).
+    A missing `base` (no browser, e.g. tests) gives the query string alone.
+    """
+    pairs = [(k, v) for k, values in params.items() if k not in EMBED_PARAMS for v in values]
+    if embed:
+        pairs.append(("embed", "true"))
+    query = urlencode(pairs)
+    return f"{base or ''}?{query}" if query else (base or "")
 
 
 def _initialise(param: str, options: Sequence[Any], default: Any, multi: bool = False) -> str:
@@ -82,10 +116,16 @@ def _initialise(param: str, options: Sequence[Any], default: Any, multi: bool = 
 
 
 # --------------------------------------------------------------------------- widgets
+def _placeholder(kwargs: dict, key: str) -> None:
+    """Streamlit's own placeholder is English ("Choose options"): give the translated one."""
+    kwargs.setdefault("placeholder", i18n.t(key, language()))
+
+
 def multiselect(param: str, label: str, options: Sequence[Any], default: Sequence[Any],
                 format_func: Callable[[Any], str] = str, container=None, **kwargs) -> list:
     """A multiselect bound to the repeated URL key `param` (e.g. ?c=PER&c=MEX)."""
     key = _initialise(param, list(options), list(default), multi=True)
+    _placeholder(kwargs, "placeholder_choose_options" if options else "placeholder_no_options")
     value = (container or st).multiselect(label, list(options), key=key,
                                           format_func=format_func, **kwargs)
     write(param, value)
@@ -96,6 +136,7 @@ def selectbox(param: str, label: str, options: Sequence[Any], default: Any,
               format_func: Callable[[Any], str] = str, container=None, **kwargs) -> Any:
     """A selectbox bound to URL key `param`."""
     key = _initialise(param, list(options), default)
+    _placeholder(kwargs, "placeholder_choose_option" if options else "placeholder_no_options")
     value = (container or st).selectbox(label, list(options), key=key,
                                         format_func=format_func, **kwargs)
     write(param, value)

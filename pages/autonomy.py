@@ -73,12 +73,12 @@ with st.container(border=True):
 
 # ---- what each criterion means
 st.header(t("section_criteria", lang))
-st.dataframe(
+components.dataframe(
     pl.DataFrame({
         t("col_criterion_id", lang): [criterion_label(c, lang) for c in criteria_ids],
         t("col_definition", lang): [criterion_definition(c, lang) for c in criteria_ids],
         t("col_source", lang): [criterion_source(c) for c in criteria_ids],
-    }), hide_index=True, width="stretch")
+    }), lang)
 
 # ---- change between two years
 st.header(t("section_change", lang))
@@ -101,14 +101,15 @@ components.chart_block(
 changed = queries.autonomy_changes(year_a, year_b).filter(pl.col("iso3").is_in(chosen))
 st.subheader(t("changed_cells", lang, a=year_a, b=year_b), anchor=False)
 if changed.height:
-    st.dataframe(components.data_table(
-        changed.with_columns(
-            pl.col("assessment_a").map_elements(
-                lambda a: f"{palette.assessment_symbol(a)} {vocab_label('assessment', a, lang)}",
-                return_dtype=pl.String),
-            pl.col("assessment_b").map_elements(
-                lambda a: f"{palette.assessment_symbol(a)} {vocab_label('assessment', a, lang)}",
-                return_dtype=pl.String)), lang), hide_index=True, width="stretch")
+    # Columns named after their years ("Assessment 2017"), symbol + label in each cell.
+    shown = {code: f"{palette.assessment_symbol(code)} {vocab_label('assessment', code, lang)}"
+             for code in catalogue.codes("assessment")}
+    column_a, column_b = (f"{t('col_assessment', lang)} {y}" for y in (year_a, year_b))
+    components.dataframe(components.data_table(changed.select(
+        "iso3", "criterion_id",
+        pl.col("assessment_a").fill_null("no_information").replace(shown).alias(column_a),
+        pl.col("assessment_b").fill_null("no_information").replace(shown).alias(column_b),
+        pl.exclude("iso3", "criterion_id", "assessment_a", "assessment_b")), lang), lang)
     st.caption(t("n_equals", lang, n=fmt.integer(changed.height, lang)))
 else:
     st.info(t("no_changes", lang, a=year_a, b=year_b))

@@ -62,11 +62,11 @@ def _cell(indicator_id: str, iso3: str) -> str:
     return text + (f" {palette.ILLUSTRATIVE_MARK}" if palette.is_illustrative(r["data_status"]) else "")
 
 
-st.dataframe(pl.DataFrame([
+components.dataframe(pl.DataFrame([
     {t("col_indicator_id", lang): indicator_label(i, lang),
      t("compare_col_unit", lang): indicator_unit_label(i, lang),
      **{institution_label(c, lang): _cell(i, c) for c in chosen}}
-    for i in indicators]), hide_index=True, width="stretch")
+    for i in indicators]), lang)
 st.caption(t("compare_table_note", lang) + " " + components.source_line(snapshot, lang))
 st.download_button(t("download_csv", lang), components.data_table(snapshot, lang).write_csv().encode("utf-8"),
                    file_name=f"mirador_compare_{year}_{lang}.csv", mime="text/csv", on_click="ignore",

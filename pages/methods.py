@@ -6,7 +6,7 @@ import polars as pl
 import streamlit as st
 
 import catalogue
-from mirador import exports, queries, state
+from mirador import components, exports, queries, state
 from mirador import formatting as fmt
 from mirador.i18n import (area_label, criterion_definition, criterion_label, criterion_source,
                           indicator_definition, indicator_label, indicator_unit_label, t, vocab_label)
@@ -23,7 +23,7 @@ area_ids = [a["area_id"] for a in catalogue.areas()]
 area = state.selectbox("a", t("methods_filter_area", lang), [ALL_AREAS, *area_ids], ALL_AREAS,
                        format_func=lambda a: t("methods_all_areas", lang) if a == ALL_AREAS else area_label(a, lang))
 shown_indicators = [r for r in catalogue.indicators() if area in (ALL_AREAS, r["area_id"])]
-st.dataframe(pl.DataFrame([{
+components.dataframe(pl.DataFrame([{
     t("methods_col_area", lang): area_label(r["area_id"], lang),
     t("col_indicator_id", lang): indicator_label(r["indicator_id"], lang),
     t("compare_col_unit", lang): indicator_unit_label(r["indicator_id"], lang),
@@ -32,17 +32,17 @@ st.dataframe(pl.DataFrame([{
     t("methods_col_derivation", lang): r["derivation"] or "–",
     t("methods_col_higher_is_better", lang): vocab_label("yes_no", r["higher_is_better"], lang),
     t("methods_col_code", lang): r["indicator_id"],
-} for r in shown_indicators]), hide_index=True, width="stretch")
+} for r in shown_indicators]), lang)
 st.caption(t("methods_derivation_note", lang))
 
 # ---- criteria catalogue
 st.header(t("methods_section_criteria", lang))
-st.dataframe(pl.DataFrame([{
+components.dataframe(pl.DataFrame([{
     t("col_criterion_id", lang): criterion_label(r["criterion_id"], lang),
     t("col_definition", lang): criterion_definition(r["criterion_id"], lang),
     t("col_source", lang): criterion_source(r["criterion_id"]),
     t("methods_col_code", lang): r["criterion_id"],
-} for r in catalogue.criteria()]), hide_index=True, width="stretch")
+} for r in catalogue.criteria()]), lang)
 
 # ---- how figures are computed
 st.header(t("methods_section_computation", lang))
@@ -69,11 +69,11 @@ for load in log.iter_rows(named=True):
                       version=load["mirador_version"] or "–"))
         st.caption(f"{t('methods_source_path', lang)} {load['source_path']}")
         files = json.loads(load["files"] or "[]")
-        st.dataframe(pl.DataFrame([{
+        components.dataframe(pl.DataFrame([{
             t("methods_col_file", lang): f.get("name"), "sha256": f.get("sha256"),
             t("methods_col_rows", lang): f.get("rows")} for f in files],
             schema={t("methods_col_file", lang): pl.String, "sha256": pl.String,
-                    t("methods_col_rows", lang): pl.Int64}), hide_index=True, width="stretch")
+                    t("methods_col_rows", lang): pl.Int64}), lang)
         row_counts = json.loads(load["row_counts"] or "{}")
         st.caption(t("methods_row_counts", lang) + " " + "; ".join(
             f"{table}: {fmt.integer(n, lang)}" for table, n in row_counts.items()))

@@ -6,8 +6,8 @@ import streamlit as st
 import catalogue
 from mirador import components, figures, palette, peers, queries, state
 from mirador import formatting as fmt
-from mirador.i18n import (area_label, criterion_label, indicator_label, indicator_unit,
-                          institution_label, t, vocab_label)
+from mirador.i18n import (area_label, criterion_label, fact_field_label, fact_field_order,
+                          indicator_label, indicator_unit, institution_label, t, vocab_label)
 
 lang = state.language()
 st.title(t("page_profile", lang))
@@ -74,7 +74,7 @@ for area in catalogue.areas():
         if r["data_status"] else fmt.no_data(lang),
         t("col_source", lang): r["source"] or "",
     } for r in rows.iter_rows(named=True)]
-    st.dataframe(pl.DataFrame(table), hide_index=True, width="stretch")
+    components.dataframe(pl.DataFrame(table), lang)
 st.caption(t("cards_note", lang) + " " + t("profile_currency_note", lang))
 
 # ---- timeline
@@ -127,7 +127,7 @@ else:
     components.chart_block(
         figures.autonomy_matrix(cells, title=matrix_title, lang=lang, institutions=[iso3]),
         title=matrix_title, data=cells, lang=lang, key="profile_matrix")
-    st.dataframe(pl.DataFrame([{
+    components.dataframe(pl.DataFrame([{
         t("col_criterion_id", lang): criterion_label(c["criterion_id"], lang),
         t("col_assessment", lang): f"{palette.assessment_symbol(c['assessment'])} "
                                    f"{vocab_label('assessment', c['assessment'] or 'no_information', lang)}",
@@ -135,7 +135,7 @@ else:
         t("col_evidence", lang): c["evidence"] or "",
         t("col_data_status", lang): vocab_label("data_status", c["data_status"], lang),
         t("col_source", lang): c["source"] or "",
-    } for c in cells.iter_rows(named=True)]), hide_index=True, width="stretch")
+    } for c in cells.iter_rows(named=True)]), lang)
 
 # ---- reference facts
 st.header(t("profile_section_facts", lang))
@@ -144,9 +144,13 @@ facts = queries.reference_facts(iso3)
 if not facts.height:
     st.info(t("no_data_for_selection", lang))
 else:
-    st.dataframe(
-        facts.select(
-            pl.col("field").alias(t("profile_col_field", lang)),
+    fields = facts["field"].unique().to_list()
+    components.dataframe(
+        facts.sort(pl.col("field").replace_strict({f: fact_field_order(f) for f in fields},
+                                                  return_dtype=pl.Int64), "year")
+        .select(
+            pl.col("field").replace_strict({f: fact_field_label(f, lang) for f in fields},
+                                           return_dtype=pl.String).alias(t("profile_col_field", lang)),
             pl.col("value").alias(t("col_value", lang)),
             pl.col("unit").alias(t("profile_col_unit", lang)),
             pl.col("year").alias(t("col_year", lang)),
@@ -154,5 +158,4 @@ else:
             pl.col("source_url").alias(t("col_source", lang)),
             pl.col("confidence").replace({c: t(f"profile_confidence_{c}", lang) for c in ("high", "medium", "low")})
             .alias(t("profile_col_confidence", lang))),
-        hide_index=True, width="stretch",
-        column_config={t("col_source", lang): st.column_config.LinkColumn()})
+        lang, column_config={t("col_source", lang): st.column_config.LinkColumn()})

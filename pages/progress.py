@@ -71,10 +71,10 @@ if indicators:
 st.header(t("progress_section_tally", lang, a=baseline, b=latest))
 tally = progress.tally(statements)
 if tally.height:
-    st.dataframe(pl.DataFrame([
+    components.dataframe(pl.DataFrame([
         {t("col_country", lang): institution_label(r["iso3"], lang),
          **{t(f"progress_tally_{k}", lang): r[k] for k in TALLY_COLUMNS}}
-        for r in tally.iter_rows(named=True)]), hide_index=True, width="stretch")
+        for r in tally.iter_rows(named=True)]), lang)
 
 # ---- sentences, institution by institution
 st.header(t("progress_section_sentences", lang))

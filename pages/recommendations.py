@@ -110,7 +110,7 @@ for column, name in zip(st.columns(len(TABLE_FILTERS)), TABLE_FILTERS):
         filtered = filtered.filter(pl.col(name).is_in(picked))
 st.caption(t("rows_shown", lang, n=fmt.integer(filtered.height, lang), total=fmt.integer(public.height, lang)))
 table = components.data_table(filtered.drop("year_issued"), lang)
-st.dataframe(table, hide_index=True, width="stretch", height=420)
+components.dataframe(table, lang, height=420)
 st.download_button(t("download_csv", lang), table.write_csv().encode("utf-8"),
                    file_name=f"mirador_public_recommendations_{lang}.csv", mime="text/csv",
                    on_click="ignore", key="download_public_recommendations")

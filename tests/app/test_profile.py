@@ -91,7 +91,7 @@ def test_autonomy_score_against_peer_median(bundled_db):
 def test_reference_facts_with_links_and_confidence(bundled_db):
     at = _run(lang="pt", c="PER")
     facts = next(d.value for d in at.dataframe if "Citação" in d.value.columns)
-    row = facts[facts["Dado"] == "opcat_ratification"].iloc[0]
+    row = facts[facts["Dado"] == "Ratificação do OPCAT"].iloc[0]  # label, not the code opcat_ratification
     assert row["Valor"] == "2006-09-14"
     assert row["Fonte"].startswith("https://")
     assert set(facts["Confiança"]) <= {"Alta", "Média", "Baixa"}
