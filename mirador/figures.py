@@ -44,9 +44,14 @@ HATCH = dict(fillmode="overlay", fgcolor="#000000", fgopacity=0.35, size=8, soli
 
 # Map panels: (lon range, lat range) of the two regions.
 MAP_PANELS = {
-    "americas": {"lon": (-120.0, -30.0), "lat": (-57.0, 34.0)},
-    "iberia": {"lon": (-10.5, 4.5), "lat": (35.5, 44.2)},
+    "americas": {"lon": (-119.0, -34.0), "lat": (-56.5, 33.5)},  # Mexico to Cape Horn, Galápagos to Uruguay
+    "iberia": {"lon": (-10.0, 4.5), "lat": (35.6, 44.0)},
 }
+# The Americas are tall, Iberia wide: a tall figure and about equal columns give both a
+# readable size at 1440 px and projected (the Americas panel is height-limited).
+MAP_COLUMN_WIDTHS = [0.47, 0.53]
+MAP_HEIGHT = 660
+SMALL_COUNTRY_DEG2 = 20.0  # bounding box (degrees squared) under which a country gets a dot
 
 
 # --------------------------------------------------------------------------- shared layout
@@ -68,6 +73,30 @@ def _footnote(fig: go.Figure, text: str, y: float = -0.16) -> None:
     fig.add_annotation(text=text, xref="paper", yref="paper", x=0, y=y, showarrow=False,
                        xanchor="left", yanchor="top", font=dict(size=11, color="#555555"),
                        align="left")
+
+
+LEGEND_ROW_PX, NOTE_PX = 26, 18
+
+
+def _size_to_rows(fig: go.Figure, *, n_rows: int, row_px: int, top_px: int, axis_px: int,
+                  legend_rows: int = 0, notes: Sequence[str] = (), min_plot_px: int = 0) -> None:
+    """Height from the content: `n_rows` rows of `row_px`, then (in pixels, never overlapping)
+    the x axis (`axis_px`), the legend and the footnotes under the plot.
+
+    Paper-relative offsets (y=-0.2) land in a different place for a 1-row and a 9-row
+    chart; here every offset is converted from pixels for this plot's height.
+    """
+    plot_px = max(min_plot_px, n_rows * row_px)
+    below = axis_px
+    if legend_rows:
+        fig.update_layout(legend=dict(orientation="h", x=0, xanchor="left", yanchor="top",
+                                      y=-below / plot_px))
+        below += LEGEND_ROW_PX * legend_rows
+    for note in notes:
+        _footnote(fig, note, y=-(below + 4) / plot_px)
+        below += NOTE_PX
+    fig.update_layout(height=top_px + plot_px + below + 12,
+                      margin=dict(t=top_px, b=below + 12))
 
 
 def _illustrative_legend(fig: go.Figure, lang: str) -> None:
@@ -235,14 +264,27 @@ def _centroid(geometry: dict) -> tuple[float, float]:
     return (sum(p[0] for p in ring) / len(ring), sum(p[1] for p in ring) / len(ring))
 
 
+def _is_small(geometry: dict) -> bool:
+    """A country too small to read as an area on the panel (Costa Rica, Panama): gets a dot."""
+    g = geometry.get("geometry", geometry) if geometry.get("type") == "Feature" else geometry
+    rings = [g["coordinates"][0]] if g["type"] == "Polygon" else [p[0] for p in g["coordinates"]]
+    xs = [pt[0] for ring in rings for pt in ring]
+    ys = [pt[1] for ring in rings for pt in ring]
+    return (max(xs) - min(xs)) * (max(ys) - min(ys)) < SMALL_COUNTRY_DEG2
+
+
 def choropleth_two_panels(df: pl.DataFrame, geometries: dict[str, dict], *, title: str,
                           unit: str, lang: str, value_col: str = "value",
                           n_col: str | None = None, subtitle: str | None = None,
                           year_col: str | None = None) -> go.Figure:
     """Two map panels (Americas, Iberian Peninsula) sharing one colour scale.
 
-    Countries without a value are pale grey ("no data" in the legend and tooltip);
-    illustrative values carry a † mark. Show with `components.plotly_chart`
+    Countries without a value are mid grey, explained in the legend ("no data");
+    other countries are white on a pale sea, so the two never look alike.
+    Countries too small to read as an area (Costa Rica, Panama) also get a dot in
+    their colour. Illustrative values carry a † mark, explained in a footnote (a
+    text-mode legend entry would draw a stray "Aa"). The colour bar stands in its
+    own column at the right, clear of both maps. Show with `components.plotly_chart`
     (needs the local topojson config).
     """
     rows = {r["iso3"]: r for r in df.iter_rows(named=True) if not fmt.is_missing(r[value_col])}
@@ -250,62 +292,88 @@ def choropleth_two_panels(df: pl.DataFrame, geometries: dict[str, dict], *, titl
     zmin, zmax = (min(values), max(values)) if values else (0, 1)
     if zmin == zmax:
         zmin, zmax = zmin - 1, zmax + 1
-    fig = make_subplots(rows=1, cols=2, column_widths=[0.58, 0.42],
+    fig = make_subplots(rows=1, cols=2, column_widths=MAP_COLUMN_WIDTHS,
                         specs=[[{"type": "geo"}, {"type": "geo"}]],
                         subplot_titles=[t("map_americas", lang), t("map_iberia", lang)],
-                        horizontal_spacing=0.02)
+                        horizontal_spacing=0.03)
     all_iso = list(geometries)
     missing = [c for c in all_iso if c not in rows]
     any_illustrative = False
+    hover = {}
+    for c in rows:
+        r = rows[c]
+        year_text = f" ({r[year_col]})" if year_col and r.get(year_col) is not None else ""
+        tip = (f"<b>{institution_label(c, lang)}</b>{year_text}<br>"
+               f"{fmt.value(r[value_col], unit, lang, with_unit=unit != 'percent')}")
+        if n_col and not fmt.is_missing(r.get(n_col)):
+            tip += f"<br>{t('n_equals', lang, n=fmt.integer(r[n_col], lang))}"
+        hover[c] = tip + f"<br>{_status_text(r.get('data_status'), lang)}"
+    for c in missing:
+        hover[c] = f"<b>{institution_label(c, lang)}</b><br>{fmt.no_data(lang)}"
     for col, geo in ((1, "geo"), (2, "geo2")):
         if missing:
             fig.add_trace(go.Choropleth(
-                geojson=_features(geometries, missing), locations=missing, z=[0] * len(missing), featureidkey="id",
-                colorscale=[[0, palette.NO_DATA_COLOUR], [1, palette.NO_DATA_COLOUR]], showscale=False,
-                marker_line=dict(color="#FFFFFF", width=0.8), name=t("no_data", lang),
-                hovertext=[f"<b>{institution_label(c, lang)}</b><br>{fmt.no_data(lang)}" for c in missing],
+                geojson=_features(geometries, missing), locations=missing, z=[0] * len(missing),
+                featureidkey="id", colorscale=[[0, palette.MAP_NO_DATA_COLOUR], [1, palette.MAP_NO_DATA_COLOUR]],
+                showscale=False, marker_line=dict(color="#FFFFFF", width=0.8), name=t("no_data", lang),
+                legendgroup="no_data", hovertext=[hover[c] for c in missing],
                 hovertemplate="%{hovertext}<extra></extra>", showlegend=(col == 1)), row=1, col=col)
         if rows:
             locs = list(rows)
-            hover = []
-            for c in locs:
-                r = rows[c]
-                year_text = f" ({r[year_col]})" if year_col and r.get(year_col) is not None else ""
-                tip = (f"<b>{institution_label(c, lang)}</b>{year_text}<br>"
-                       f"{fmt.value(r[value_col], unit, lang, with_unit=unit != 'percent')}")
-                if n_col and not fmt.is_missing(r.get(n_col)):
-                    tip += f"<br>{t('n_equals', lang, n=fmt.integer(r[n_col], lang))}"
-                tip += f"<br>{_status_text(r.get('data_status'), lang)}"
-                hover.append(tip)
             fig.add_trace(go.Choropleth(
-                geojson=_features(geometries, locs), locations=locs, z=[rows[c][value_col] for c in locs], featureidkey="id",
-                coloraxis="coloraxis", marker_line=dict(color="#FFFFFF", width=0.8),
-                hovertext=hover, hovertemplate="%{hovertext}<extra></extra>", showlegend=False,
-                name=title), row=1, col=col)
+                geojson=_features(geometries, locs), locations=locs, z=[rows[c][value_col] for c in locs],
+                featureidkey="id", coloraxis="coloraxis", marker_line=dict(color="#FFFFFF", width=0.8),
+                hovertext=[hover[c] for c in locs], hovertemplate="%{hovertext}<extra></extra>",
+                showlegend=False, name=title), row=1, col=col)
             marks = [c for c in locs if palette.is_illustrative(rows[c].get("data_status"))]
-            if marks:
-                any_illustrative = True
-                centres = [_centroid(geometries[c]) for c in marks]
-                fig.add_trace(go.Scattergeo(
-                    lon=[p[0] for p in centres], lat=[p[1] for p in centres], mode="text",
-                    text=[palette.ILLUSTRATIVE_MARK] * len(marks), textfont=dict(size=16, color="#000000"),
-                    name=f"{palette.ILLUSTRATIVE_MARK} {t('illustrative_value', lang)}",
-                    hoverinfo="skip", showlegend=False, geo=geo))  # explained by the footnote
+            any_illustrative |= bool(marks)
+    # Dots on the small countries: their value in the shared colour scale, or grey (no data).
+    small = [c for c in all_iso if _is_small(geometries[c])]
+    for group, colour in (([c for c in small if c in rows], None), ([c for c in small if c not in rows],
+                                                                    palette.MAP_NO_DATA_COLOUR)):
+        if not group:
+            continue
+        centres = [_centroid(geometries[c]) for c in group]
+        marker = dict(size=13, line=dict(color="#333333", width=1), color=colour)
+        if colour is None:
+            marker.update(color=[rows[c][value_col] for c in group], coloraxis="coloraxis")
+        fig.add_trace(go.Scattergeo(
+            lon=[p[0] for p in centres], lat=[p[1] for p in centres], mode="markers", marker=marker,
+            hovertext=[hover[c] for c in group], hovertemplate="%{hovertext}<extra></extra>",
+            showlegend=False, geo="geo"))
+    # † marks last, above the dots, on both panels (each geo shows only what is in its range).
+    marks = [c for c in rows if palette.is_illustrative(rows[c].get("data_status"))]
+    for geo in ("geo", "geo2"):
+        if marks:
+            centres = [_centroid(geometries[c]) for c in marks]
+            fig.add_trace(go.Scattergeo(
+                lon=[p[0] for p in centres], lat=[p[1] for p in centres], mode="text",
+                text=[palette.ILLUSTRATIVE_MARK] * len(marks),
+                textfont=dict(size=15, color="#000000"), textposition="top right",
+                hoverinfo="skip", showlegend=False, geo=geo))
     for geo, panel, resolution in (("geo", "americas", 110), ("geo2", "iberia", 50)):
         fig.layout[geo].update(
-            projection_type="mercator", showland=True, landcolor="#F2F2F2", showcountries=True,
-            countrycolor="#FFFFFF", showcoastlines=True, coastlinecolor="#BBBBBB", showocean=True,
-            oceancolor="#FFFFFF", showframe=True, framecolor="#DDDDDD", resolution=resolution,
-            lonaxis_range=list(MAP_PANELS[panel]["lon"]), lataxis_range=list(MAP_PANELS[panel]["lat"]),
-            fitbounds=False)
+            projection_type="mercator", showland=True, landcolor=palette.MAP_LAND_COLOUR, showcountries=True,
+            countrycolor="#C8C8C8", showcoastlines=True, coastlinecolor="#AAAAAA", showocean=True,
+            oceancolor=palette.MAP_SEA_COLOUR, showlakes=False, showframe=True, framecolor="#DDDDDD",
+            resolution=resolution, lonaxis_range=list(MAP_PANELS[panel]["lon"]),
+            lataxis_range=list(MAP_PANELS[panel]["lat"]), fitbounds=False)
     fig.update_layout(coloraxis=dict(
         colorscale=palette.SEQUENTIAL_SCALE, cmin=zmin, cmax=zmax,
-        colorbar=dict(title=dict(text=unit_label(unit, lang), side="right"), x=1.0, len=0.8,
-                      thickness=12)))
-    _base_layout(fig, title, lang, height=520, subtitle=subtitle)
-    fig.update_layout(legend=dict(y=-0.02, yanchor="top"))
+        colorbar=dict(title=dict(text=unit_label(unit, lang), side="right"), x=1.01, xanchor="left",
+                      y=0.5, yanchor="middle", len=0.85, thickness=14, outlinewidth=0)))
+    _base_layout(fig, title, lang, height=MAP_HEIGHT, subtitle=subtitle)
+    fig.update_layout(margin=dict(l=10, r=10, t=80 if subtitle else 65, b=70),
+                      legend=dict(orientation="h", x=0, xanchor="left", y=-0.02, yanchor="top"))
+    notes = []
     if any_illustrative:
-        _footnote(fig, f"{palette.ILLUSTRATIVE_MARK} {t('includes_illustrative', lang)}", y=-0.09)
+        notes.append(f"{palette.ILLUSTRATIVE_MARK} {t('includes_illustrative', lang)}")
+    if small:
+        notes.append(t("map_small_country_dots", lang))
+    if notes:
+        _footnote(fig, " · ".join(notes), y=-0.075)
+    fig.update_annotations(selector=dict(text=t("map_americas", lang)), font=dict(size=15))
+    fig.update_annotations(selector=dict(text=t("map_iberia", lang)), font=dict(size=15))
     return fig
 
 
@@ -345,16 +413,17 @@ def autonomy_matrix(cells: pl.DataFrame, *, title: str, lang: str,
                       + (f"<br>{basis}" if basis else "")
                       + f"<br>{_status_text(r.get('data_status'), lang)}")
         z.append(zr); text.append(tr); hover.append(hr)
-    n = len(codes)
-    scale = []
-    for i, code in enumerate(codes):  # discrete bands
-        scale += [[i / n, palette.status_colour("assessment", code)],
-                  [(i + 1) / n, palette.status_colour("assessment", code)]]
-    fig = go.Figure(go.Heatmap(
-        z=z, x=x_labels, y=[institution_label(c, lang) for c in y_codes], text=text,
-        texttemplate="%{text}", textfont=dict(size=16, color="#000000"), zmin=-0.5, zmax=n - 0.5,
-        colorscale=scale, showscale=False, xgap=2, ygap=2, hovertext=hover,
-        hovertemplate="%{hovertext}<extra></extra>"))
+    fig = go.Figure()
+    y_labels = [institution_label(c, lang) for c in y_codes]
+    for i, code in enumerate(codes):  # one layer per assessment: its colour and a readable text colour
+        colour = palette.status_colour("assessment", code)
+        layer = [[1 if v == i else None for v in zr] for zr in z]
+        fig.add_trace(go.Heatmap(
+            z=layer, x=x_labels, y=y_labels,
+            text=[[tx if v == i else "" for tx, v in zip(tr, zr)] for tr, zr in zip(text, z)],
+            texttemplate="%{text}", textfont=dict(size=16, color=palette.text_colour_on(colour)),
+            colorscale=[[0, colour], [1, colour]], showscale=False, xgap=2, ygap=2,
+            hovertext=hover, hovertemplate="%{hovertext}<extra></extra>", name=code))
     for code in codes:  # legend: colour + symbol
         fig.add_trace(go.Scatter(
             x=[None], y=[None], mode="markers", showlegend=True,
@@ -362,17 +431,20 @@ def autonomy_matrix(cells: pl.DataFrame, *, title: str, lang: str,
             marker=dict(symbol="square", size=14, color=palette.status_colour("assessment", code))))
     fig.update_xaxes(side="top", tickangle=-40, title=None, showgrid=False)
     fig.update_yaxes(title=None, showgrid=False)
-    _base_layout(fig, title, lang, height=170 + 42 * len(y_codes), subtitle=subtitle)
-    fig.update_layout(margin=dict(t=190), plot_bgcolor="#FFFFFF",
-                      legend=dict(y=-0.05, yanchor="top"))
-    if any_illustrative:
-        _footnote(fig, f"{palette.ILLUSTRATIVE_MARK} {t('includes_illustrative', lang)}", y=-0.2)
+    _base_layout(fig, title, lang, subtitle=subtitle)
+    fig.update_layout(plot_bgcolor="#FFFFFF")
+    notes = [f"{palette.ILLUSTRATIVE_MARK} {t('includes_illustrative', lang)}"] if any_illustrative else []
+    # Top: title + criterion labels rotated above the grid (the longest needs ~190 px).
+    _size_to_rows(fig, n_rows=len(y_codes), row_px=44, top_px=200, axis_px=10, legend_rows=1,
+                  notes=notes)
     return fig
 
 
 def dumbbell(df: pl.DataFrame, *, title: str, unit: str, lang: str, year_a: int, year_b: int,
-             value_a: str = "value_a", value_b: str = "value_b") -> go.Figure:
-    """Change between two years per institution: a line from year A (open) to year B (filled)."""
+             value_a: str = "value_a", value_b: str = "value_b",
+             notes: Sequence[str] = ()) -> go.Figure:
+    """Change between two years per institution: a line from year A (open) to year B (filled).
+    `notes`: footnotes under the legend."""
     fig = go.Figure()
     rows = list(df.iter_rows(named=True))
     for r in rows:
@@ -399,7 +471,9 @@ def dumbbell(df: pl.DataFrame, *, title: str, unit: str, lang: str, year_a: int,
         fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=str(year),
                                  marker=dict(symbol=symbol, size=12, color="#555555")))
     fig.update_xaxes(title=unit_label(unit, lang), rangemode="tozero")
-    _base_layout(fig, title, lang, height=max(300, 80 + 40 * len(rows)))
+    _base_layout(fig, title, lang)
+    _size_to_rows(fig, n_rows=len(rows), row_px=40, top_px=55, axis_px=55, legend_rows=1,
+                  notes=notes, min_plot_px=120)
     return fig
 
 
@@ -444,9 +518,12 @@ def status_bars(df: pl.DataFrame, *, title: str, lang: str, row_col: str, row_la
                            font=dict(size=12))
     fig.update_layout(barmode="stack")
     fig.update_xaxes(title=t("share_of_recommendations", lang), range=[0, 112], ticksuffix="%")
-    _base_layout(fig, title, lang, height=max(300, 120 + 36 * len(row_keys)), subtitle=subtitle)
+    _base_layout(fig, title, lang, subtitle=subtitle)
     if illustrative_rows:
         _illustrative_legend(fig, lang)
+    # Legend under the axis title (two rows: up to six entries with long labels).
+    _size_to_rows(fig, n_rows=len(row_keys), row_px=36, top_px=70 if subtitle else 55, axis_px=60,
+                  legend_rows=2, min_plot_px=110)
     return fig
 
 
@@ -495,10 +572,12 @@ def timeline(institutions: pl.DataFrame, *, title: str, lang: str) -> go.Figure:
             hovertext=hover, hovertemplate="%{hovertext}<extra></extra>"))
     fig.update_xaxes(title=None, type="date")
     fig.update_yaxes(title=None)
-    _base_layout(fig, title, lang, height=max(320, 100 + 40 * len(labels)))
-    fig.update_layout(legend=dict(y=-0.1))
-    if any(palette.is_illustrative(s) for s in df["data_status"].to_list()):
-        _footnote(fig, t("includes_illustrative", lang), y=-0.2)
+    _base_layout(fig, title, lang)
+    notes = ([t("includes_illustrative", lang)]
+             if any(palette.is_illustrative(s) for s in df["data_status"].to_list()) else [])
+    # One institution is one row: a short chart, not a tall empty one.
+    _size_to_rows(fig, n_rows=len(labels), row_px=42, top_px=55, axis_px=30, legend_rows=1,
+                  notes=notes, min_plot_px=80)
     return fig
 
 
@@ -617,17 +696,17 @@ def compare_lines(df: pl.DataFrame, *, title: str, unit: str, lang: str,
 
 def dumbbell_marked(df: pl.DataFrame, *, title: str, unit: str, lang: str, year_a: int, year_b: int,
                     status_a: str = "status_a", status_b: str = "status_b") -> go.Figure:
-    """`dumbbell` with each illustrative end marked † (and a footnote saying so)."""
-    fig = dumbbell(df, title=title, unit=unit, lang=lang, year_a=year_a, year_b=year_b)
+    """`dumbbell` with each illustrative end marked † (and a footnote saying so: a text-mode
+    legend entry would show a stray "Aa" glyph)."""
     xs, ys = [], []
     for r in df.iter_rows(named=True):
         for value_key, status_key in (("value_a", status_a), ("value_b", status_b)):
             if not fmt.is_missing(r.get(value_key)) and palette.is_illustrative(r.get(status_key)):
                 xs.append(r[value_key]); ys.append(institution_label(r["iso3"], lang))
+    notes = [f"{palette.ILLUSTRATIVE_MARK} {t('includes_illustrative', lang)}"] if xs else []
+    fig = dumbbell(df, title=title, unit=unit, lang=lang, year_a=year_a, year_b=year_b, notes=notes)
     if xs:
         fig.add_trace(go.Scatter(x=xs, y=ys, mode="text", text=[palette.ILLUSTRATIVE_MARK] * len(xs),
                                  textposition="top center", textfont=dict(size=14, color="#000000"),
-                                 name=f"{palette.ILLUSTRATIVE_MARK} {t('illustrative_value', lang)}",
-                                 hoverinfo="skip"))
-        _footnote(fig, f"{palette.ILLUSTRATIVE_MARK} {t('includes_illustrative', lang)}", y=-0.22)
+                                 showlegend=False, hoverinfo="skip"))
     return fig

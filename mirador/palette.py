@@ -27,6 +27,11 @@ OTHER_INSTITUTION_COLOUR = "#777777"
 
 NO_DATA_COLOUR = "#DDDDDD"  # countries/cells without data (pale grey, never a value colour)
 MEDIAN_COLOUR = "#000000"
+# Maps: an institution without data is mid grey, other countries white on a pale sea,
+# so "no data" never looks like "not one of the nine".
+MAP_NO_DATA_COLOUR = "#B3B3B3"
+MAP_LAND_COLOUR = "#FFFFFF"
+MAP_SEA_COLOUR = "#EEF3F7"
 
 ASSESSMENT_COLOURS: dict[str, str] = {
     "met": "#0072B2",            # blue
@@ -73,6 +78,24 @@ def status_colour(domain: str, code: str | None) -> str:
     """Colour of an `assessment` or `implementation_status` code (grey if unknown)."""
     table = ASSESSMENT_COLOURS if domain == "assessment" else IMPLEMENTATION_COLOURS
     return table.get(code or "no_information", NO_DATA_COLOUR)
+
+
+def _relative_luminance(hex_colour: str) -> float:
+    """WCAG 2 relative luminance of '#RRGGBB'."""
+    channels = [int(hex_colour.lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast_ratio(a: str, b: str) -> float:
+    """WCAG 2 contrast ratio between two '#RRGGBB' colours (1 to 21)."""
+    la, lb = sorted((_relative_luminance(a), _relative_luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def text_colour_on(background: str) -> str:
+    """Black or white, whichever reads better on `background` (symbols in matrix cells)."""
+    return max(("#000000", "#FFFFFF"), key=lambda text: contrast_ratio(text, background))
 
 
 def assessment_symbol(code: str | None) -> str:
