@@ -110,12 +110,14 @@ def launch_browser(playwright):
     return playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
 
 
-def wait_for_render(page, timeout_ms: float = 60_000) -> None:
+def wait_for_render(page, timeout_ms: float = 60_000) -> float:
     """Wait until Streamlit has finished running the script and plotly has drawn.
 
     Streamlit keeps a websocket open, so 'network idle' never comes: instead wait for
     the app shell and a title, then until nothing is running, no element is still a
     placeholder and every chart has drawn, for half a second in a row.
+    Returns the `time.monotonic()` at which the page became quiet (so timings do not
+    include the half second spent making sure).
     """
     page.wait_for_selector('[data-testid="stApp"]', timeout=timeout_ms)
     page.wait_for_selector('[data-testid="stMain"] h1', timeout=timeout_ms)
@@ -134,14 +136,14 @@ def wait_for_render(page, timeout_ms: float = 60_000) -> None:
         elif settled_since is None:
             settled_since = time.monotonic()
         elif time.monotonic() - settled_since > 0.5:
-            return
-        time.sleep(0.1)
+            return settled_since
+        time.sleep(0.05)
     raise TimeoutError(f"page did not settle within {timeout_ms / 1000:.0f}s: {page.url}")
 
 
 def error_texts(page) -> list[str]:
-    """Text of any exception or error box Streamlit shows."""
-    boxes = page.locator('[data-testid="stException"], [data-testid="stAlertContentError"]')
+    """Text of any exception, error box or dialog (e.g. 'Page not found') Streamlit shows."""
+    boxes = page.locator('[data-testid="stException"], [data-testid="stAlertContentError"], [role="dialog"]')
     return [boxes.nth(i).inner_text() for i in range(boxes.count())]
 
 
