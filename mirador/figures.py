@@ -50,7 +50,7 @@ MAP_PANELS = {
 # The Americas are tall, Iberia wide: a tall figure and about equal columns give both a
 # readable size at 1440 px and projected (the Americas panel is height-limited).
 MAP_COLUMN_WIDTHS = [0.47, 0.53]
-MAP_HEIGHT = 660
+MAP_PLOT_PX = 540  # height of the map panels; the figure adds title, legend and notes
 SMALL_COUNTRY_DEG2 = 20.0  # bounding box (degrees squared) under which a country gets a dot
 
 
@@ -362,16 +362,14 @@ def choropleth_two_panels(df: pl.DataFrame, geometries: dict[str, dict], *, titl
         colorscale=palette.SEQUENTIAL_SCALE, cmin=zmin, cmax=zmax,
         colorbar=dict(title=dict(text=unit_label(unit, lang), side="right"), x=1.01, xanchor="left",
                       y=0.5, yanchor="middle", len=0.85, thickness=14, outlinewidth=0)))
-    _base_layout(fig, title, lang, height=MAP_HEIGHT, subtitle=subtitle)
-    fig.update_layout(margin=dict(l=10, r=10, t=80 if subtitle else 65, b=70),
-                      legend=dict(orientation="h", x=0, xanchor="left", y=-0.02, yanchor="top"))
+    _base_layout(fig, title, lang, subtitle=subtitle)
     notes = []
     if any_illustrative:
         notes.append(f"{palette.ILLUSTRATIVE_MARK} {t('includes_illustrative', lang)}")
     if small:
         notes.append(t("map_small_country_dots", lang))
-    if notes:
-        _footnote(fig, " · ".join(notes), y=-0.075)
+    _size_to_rows(fig, n_rows=1, row_px=MAP_PLOT_PX, top_px=80 if subtitle else 65, axis_px=8,
+                  legend_rows=1 if missing else 0, notes=[" · ".join(notes)] if notes else [])
     fig.update_annotations(selector=dict(text=t("map_americas", lang)), font=dict(size=15))
     fig.update_annotations(selector=dict(text=t("map_iberia", lang)), font=dict(size=15))
     return fig

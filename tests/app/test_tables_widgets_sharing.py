@@ -1,0 +1,152 @@
+"""What a reader sees in tables, widgets and the sidebar share box, in each language.
+
+Expected texts are written out by hand (the Spanish/Portuguese a reader should see),
+not read back from ui_strings.csv or the page code.
+"""
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+DASHBOARD = "../../dashboard.py"
+MISSING_WORDS = {"None", "none", "null", "nan", "NaN", "NaT", "<NA>"}
+
+
+def _page(page: str, **params) -> AppTest:
+    at = AppTest.from_file(f"../../{page}", default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _table_problems(at: AppTest) -> list[str]:
+    """Any table that would show a missing value as a word (None, nan...) or that does not
+    draw missing numbers blank."""
+    problems = []
+    for i, table in enumerate(at.dataframe):
+        if table.proto.placeholder != "":
+            problems.append(f"table {i}: missing cells not blank (placeholder {table.proto.placeholder!r})")
+        df: pd.DataFrame = table.value
+        for column in df.columns:
+            if pd.api.types.is_numeric_dtype(df[column]) or pd.api.types.is_datetime64_any_dtype(df[column]):
+                continue  # drawn with the blank placeholder checked above
+            if df[column].isna().any():
+                problems.append(f"table {i}, column {column!r}: missing text not blanked")
+            words = {str(v).strip() for v in df[column].dropna()} & MISSING_WORDS
+            if words:
+                problems.append(f"table {i}, column {column!r}: shows {sorted(words)}")
+    return problems
+
+
+# --------------------------------------------------------------------------- tables
+@pytest.mark.parametrize("page, params", [
+    ("pages/autonomy.py", {"lang": "es", "ya": "2017", "yb": "2025"}),
+    ("pages/profile.py", {"lang": "pt", "c": "CHL"}),
+    ("pages/recommendations.py", {"lang": "en"}),
+    ("pages/overview.py", {"lang": "es"}),
+    ("pages/methods.py", {"lang": "pt"}),
+    ("pages/compare.py", {"lang": "en"}),
+    ("pages/progress.py", {"lang": "es"}),
+])
+def test_no_missing_value_shows_as_none_or_nan(bundled_db, page, params):
+    at = _page(page, **params)
+    assert at.dataframe, f"{page} shows no table"
+    assert not _table_problems(at)
+
+
+def test_profile_reference_facts_blank_where_the_source_gave_no_unit(bundled_db):
+    # Chile's institution_name fact has neither unit nor year in reference_facts.csv.
+    at = _page("pages/profile.py", lang="es", c="CHL")
+    facts = next(d.value for d in at.dataframe if "Cita" in d.value.columns)
+    row = facts[facts["Dato"] == "Institución designada como MNP"].iloc[0]
+    assert row["Unidad"] == "" and row["Año"] == ""
+
+
+@pytest.mark.parametrize("lang, label", [
+    ("es", "Ratificación del OPCAT"), ("pt", "Ratificação do OPCAT"), ("en", "OPCAT ratification")])
+def test_reference_fact_fields_read_as_words_not_codes(bundled_db, lang, label):
+    at = _page("pages/profile.py", lang=lang, c="URY")
+    facts = next(d.value for d in at.dataframe if len(d.value.columns) == 7)
+    fields = list(facts.iloc[:, 0])
+    assert label in fields
+    assert not [f for f in fields if "_" in f], fields  # no raw code like npm_unit_name
+
+
+@pytest.mark.parametrize("lang, date_format", [("es", "DD/MM/YYYY"), ("pt", "DD/MM/YYYY"),
+                                                ("en", "D MMM YYYY")])
+def test_public_recommendation_dates_are_dates_in_the_language_format(bundled_db, lang, date_format):
+    at = _page("pages/recommendations.py", lang=lang)
+    table = at.dataframe[-1]
+    config = json.loads(table.proto.columns)
+    date_columns = {"es": ("Fecha de emisión", "Último seguimiento"),
+                    "pt": ("Data de emissão", "Último seguimento"),
+                    "en": ("Date issued", "Last follow-up")}[lang]
+    for column in date_columns:
+        assert config[column]["type_config"] == {"type": "date", "format": date_format}
+
+
+def test_autonomy_change_table_names_the_years_and_blanks_missing_basis(bundled_db):
+    at = _page("pages/autonomy.py", lang="es", ya="2017", yb="2025")
+    headers = [list(d.value.columns) for d in at.dataframe]
+    assert not [h for h in headers if "Evaluación A" in h or "Evaluación B" in h]
+    changes = next(d.value for d in at.dataframe if "Evaluación 2017" in d.value.columns)
+    assert list(changes.columns[:5]) == ["País", "ISO3", "Criterio", "Evaluación 2017", "Evaluación 2025"]
+    # The bundled assessments leave `basis` empty except where a source was read:
+    # every cell is blank or a translated vocabulary word, never a code or "None".
+    assert set(changes["Base"]) <= {"", "Leído en la fuente", "Inferido de la fuente"}, set(changes["Base"])
+
+
+# --------------------------------------------------------------------------- widget texts
+@pytest.mark.parametrize("lang, placeholder", [
+    ("es", "Elija una o varias opciones"), ("pt", "Escolha uma ou várias opções"),
+    ("en", "Choose options")])
+def test_empty_filters_say_choose_in_the_page_language(bundled_db, lang, placeholder):
+    at = _page("pages/recommendations.py", lang=lang)
+    for name in ("implementation_status", "place_type", "theme", "authority"):
+        widget = at.multiselect(key=f"qp_f_{name}")
+        assert widget.value == []
+        assert widget.proto.placeholder == placeholder
+
+
+@pytest.mark.parametrize("lang, placeholder", [
+    ("es", "Elija una opción"), ("pt", "Escolha uma opção"), ("en", "Choose an option")])
+def test_selectboxes_carry_a_translated_placeholder(bundled_db, lang, placeholder):
+    at = _page("pages/profile.py", lang=lang)
+    assert at.selectbox(key="qp_c").proto.placeholder == placeholder
+
+
+def test_no_widget_keeps_streamlits_english_placeholder_in_spanish(bundled_db):
+    for page in ("pages/recommendations.py", "pages/autonomy.py", "pages/compare.py",
+                 "pages/resources.py", "pages/progress.py"):
+        at = _page(page, lang="es")
+        texts = [w.proto.placeholder for w in [*at.multiselect, *at.selectbox]]
+        assert all(texts), (page, texts)
+        assert not {"Choose options", "Choose an option", "No options to select"} & set(texts), page
+
+
+# --------------------------------------------------------------------------- share links
+def test_share_box_gives_the_view_link_and_a_presentation_link(bundled_db):
+    at = AppTest.from_file(DASHBOARD, default_timeout=60)
+    at.query_params["lang"] = "pt"
+    at.query_params["i"] = "autonomy_score"
+    at.run()
+    assert not at.exception
+    assert [e.label for e in at.sidebar.expander] == ["🔗 Partilhar esta vista"]
+    link, present = [c.value for c in at.sidebar.code]
+    assert link.endswith("?lang=pt&i=autonomy_score")
+    assert present.endswith("?lang=pt&i=autonomy_score&embed=true")
+
+
+def test_share_link_follows_a_widget_change_in_the_same_run(bundled_db):
+    at = AppTest.from_file(DASHBOARD, default_timeout=60)
+    at.query_params["lang"] = "en"
+    at.run()
+    at.selectbox(key="qp_i").select("visits_per_place").run()
+    link, present = [c.value for c in at.sidebar.code]
+    assert "i=visits_per_place" in link and "lang=en" in link
+    assert "embed=true" not in link and present.endswith("&embed=true")

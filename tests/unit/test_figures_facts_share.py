@@ -1,0 +1,161 @@
+"""Reference-fact labels, readable matrix symbols, figures sized to their rows, the
+two-panel map's legend and colour bar, and share links. Tiny hand-made inputs."""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+import catalogue
+from mirador import figures, i18n, palette, state
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+NINE = ("CHL", "CRI", "ECU", "MEX", "PAN", "PER", "PRT", "ESP", "URY")
+
+
+# --------------------------------------------------------------------------- reference facts
+def test_every_bundled_fact_field_has_labels_in_three_languages():
+    with open(REPO_ROOT / "data" / "input" / "reference_facts.csv", encoding="utf-8", newline="") as f:
+        fields = {row["field"] for row in csv.DictReader(f)}
+    labelled = {row["field"]: row for row in catalogue.fact_fields()}
+    assert fields, "no reference facts bundled"
+    assert not fields - set(labelled), sorted(fields - set(labelled))
+    for field in fields:
+        for lang in ("es", "pt", "en"):
+            assert labelled[field][f"label_{lang}"].strip(), (field, lang)
+
+
+def test_fact_field_catalogue_has_unique_fields():
+    fields = [row["field"] for row in catalogue.fact_fields()]
+    assert len(fields) == len(set(fields))
+
+
+def test_fact_field_label_per_language_and_unknown_field():
+    assert i18n.fact_field_label("opcat_ratification", "es") == "Ratificación del OPCAT"
+    assert i18n.fact_field_label("opcat_ratification", "pt") == "Ratificação do OPCAT"
+    assert i18n.fact_field_label("npm_unit_name", "en") == "Unit in charge of the NPM"
+    # A field from a newer facts file: readable words, not a crash.
+    assert i18n.fact_field_label("npm_new_thing", "es") == "npm new thing"
+
+
+# --------------------------------------------------------------------------- matrix
+def test_text_colour_is_white_on_dark_blue_and_black_on_light_cells():
+    # #0072B2 (met): white 5.2:1 vs black 4.0:1; #56B4E9 (partially met): black 9.1:1.
+    assert palette.text_colour_on("#0072B2") == "#FFFFFF"
+    assert palette.text_colour_on("#56B4E9") == "#000000"
+    assert palette.text_colour_on("#BBBBBB") == "#000000"
+    for colour in palette.ASSESSMENT_COLOURS.values():
+        assert palette.contrast_ratio(palette.text_colour_on(colour), colour) >= 4.5, colour
+
+
+def _cells(iso3s, assessment="met"):
+    return pl.DataFrame([
+        {"iso3": c, "year": 2025, "criterion_id": crit["criterion_id"], "assessment": assessment,
+         "basis": None, "evidence": None, "data_status": "illustrative", "source": None}
+        for c in iso3s for crit in catalogue.criteria()])
+
+
+def test_matrix_symbols_on_met_cells_are_white():
+    fig = figures.autonomy_matrix(_cells(["PER"]), title="t", lang="es", institutions=["PER"])
+    spec = figures.to_json(fig)
+    heatmaps = {tr["name"]: tr for tr in spec["data"] if tr["type"] == "heatmap"}
+    assert heatmaps["met"]["textfont"]["color"] == "#FFFFFF"
+    assert heatmaps["partially_met"]["textfont"]["color"] == "#000000"
+    # Every met cell carries its symbol and the illustrative mark.
+    assert {x for row in heatmaps["met"]["text"] for x in row} == {"●†"}
+
+
+def test_matrix_height_follows_the_rows_and_the_legend_stays_below_the_grid():
+    one = figures.autonomy_matrix(_cells(["PER"]), title="t", lang="es", institutions=["PER"])
+    nine = figures.autonomy_matrix(_cells(NINE), title="t", lang="es", institutions=list(NINE))
+    assert nine.layout.height - one.layout.height == 8 * 44  # 44 px per institution row
+    for fig in (one, nine):
+        assert fig.layout.legend.y < 0  # under the grid, never over the labels
+        notes = [a for a in fig.layout.annotations if "†" in (a.text or "")]
+        assert notes and notes[0].y < fig.layout.legend.y  # footnote under the legend
+
+
+def test_timeline_for_one_institution_is_short():
+    row = dict(iso3="CHL", opcat_ratification_date=dt.date(2008, 12, 12),
+               npm_designation_date=dt.date(2019, 4, 25), npm_operational_date=dt.date(2020, 5, 1),
+               npm_operational_precision="month", npm_designation_instrument="Ley 21.154",
+               data_status="sourced")
+    one = figures.timeline(pl.DataFrame([row]), title="t", lang="en")
+    nine = figures.timeline(pl.DataFrame([{**row, "iso3": c} for c in NINE]), title="t", lang="en")
+    assert one.layout.height < 260
+    # Nine rows of 42 px = 378 px of plot; one row is held at the 80 px minimum.
+    assert nine.layout.height - one.layout.height == 378 - 80
+
+
+# --------------------------------------------------------------------------- two-panel map
+def _square(lon, lat, size):
+    return {"type": "Polygon", "coordinates": [[[lon, lat], [lon + size, lat], [lon + size, lat + size],
+                                                [lon, lat + size], [lon, lat]]]}
+
+
+GEOMETRIES = {  # rough boxes where the countries are; only CRI and PAN under 20 square degrees
+    "MEX": _square(-110, 18, 10), "CRI": _square(-85, 9, 3), "PAN": _square(-81, 7.5, 3),
+    "ECU": _square(-80, -4, 6), "PER": _square(-78, -16, 8), "CHL": _square(-72, -50, 5),
+    "URY": _square(-58, -35, 5), "PRT": _square(-9, 37, 5), "ESP": _square(-6, 38, 8),
+}
+
+
+def _map(values: dict[str, float], status="illustrative"):
+    df = pl.DataFrame([{"iso3": c, "value": v, "n": None, "data_status": status} for c, v in values.items()],
+                      schema={"iso3": pl.String, "value": pl.Float64, "n": pl.Int64, "data_status": pl.String})
+    return figures.to_json(figures.choropleth_two_panels(df, GEOMETRIES, title="t", unit="percent",
+                                                         lang="es"))
+
+
+def test_map_shows_all_nine_and_explains_no_data_without_text_legend_glyphs():
+    spec = _map({c: 10.0 * i for i, c in enumerate(NINE) if c != "CHL"})
+    shown = {loc for tr in spec["data"] if tr["type"] == "choropleth" for loc in tr["locations"]}
+    assert shown == set(NINE)
+    legend = [tr for tr in spec["data"] if tr.get("showlegend")]
+    assert [tr["name"] for tr in legend] == ["sin datos"]  # Chile: the only legend entry
+    # † marks are text traces: never in the legend (a text legend entry draws "Aa").
+    assert all(tr.get("showlegend") is False for tr in spec["data"] if tr.get("mode") == "text")
+    notes = " ".join(a["text"] for a in spec["layout"]["annotations"])
+    assert "† Incluye valores ilustrativos" in notes
+
+
+def test_map_colour_bar_beside_the_maps_and_panels_a_fair_size():
+    spec = _map({c: float(i) for i, c in enumerate(NINE)}, status="sourced")
+    colorbar = spec["layout"]["coloraxis"]["colorbar"]
+    assert colorbar["x"] >= 1.0 and colorbar.get("orientation", "v") == "v"
+    americas, iberia = (spec["layout"][g]["domain"]["x"] for g in ("geo", "geo2"))
+    assert americas[1] <= iberia[0]  # side by side, not overlapping
+    assert min(americas[1] - americas[0], iberia[1] - iberia[0]) >= 0.4
+    assert spec["layout"]["height"] >= 600
+    assert not any(tr.get("showlegend") for tr in spec["data"])  # nothing missing: no legend
+    # Small countries (Costa Rica, Panama) get a dot in the shared colour scale.
+    dots = [tr for tr in spec["data"] if tr["type"] == "scattergeo" and tr.get("mode") == "markers"]
+    assert len(dots) == 1 and len(dots[0]["lon"]) == 2 and dots[0]["marker"]["coloraxis"] == "coloraxis"
+
+
+def test_dumbbell_marked_has_no_text_legend_entry_and_a_footnote():
+    ends = pl.DataFrame({"iso3": ["PER", "CHL"], "value_a": [40.0, 50.0], "value_b": [60.0, None],
+                         "status_a": ["illustrative", "sourced"], "status_b": ["sourced", None]})
+    spec = figures.to_json(figures.dumbbell_marked(ends, title="t", unit="score", lang="en",
+                                                   year_a=2017, year_b=2025))
+    assert all(tr.get("showlegend") is False for tr in spec["data"] if tr.get("mode") == "text")
+    assert any("† Includes illustrative" in a["text"] for a in spec["layout"]["annotations"])
+
+
+# --------------------------------------------------------------------------- share links
+def test_share_url_keeps_repeated_keys_and_empty_selections():
+    params = {"lang": ["pt"], "c": ["PER", "MEX"], "f_theme": [""]}
+    assert state.share_url("http://host/recommendations", params) == \
+        "http://host/recommendations?lang=pt&c=PER&c=MEX&f_theme="
+    assert state.share_url("http://host/recommendations", params, embed=True) == \
+        "http://host/recommendations?lang=pt&c=PER&c=MEX&f_theme=&embed=true"
+
+
+def test_share_url_drops_streamlit_display_options_and_works_without_a_base():
+    assert state.share_url(None, {"lang": ["es"], "embed": ["true"]}) == "?lang=es"
+    assert state.share_url("http://host/", {}) == "http://host/"
+    assert state.share_url("http://host/", {}, embed=True) == "http://host/?embed=true"
