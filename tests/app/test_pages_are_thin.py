@@ -12,6 +12,8 @@ BANNED = {
     "duckdb import": re.compile(r"^\s*(import|from)\s+duckdb\b", re.MULTILINE),
     "connection": re.compile(r"\.connect\("),
     "raw HTML": re.compile(r"unsafe_allow_html\s*=\s*True"),
+    # Tables go through components.dataframe (blank missing cells, dates per language).
+    "direct st.dataframe": re.compile(r"\bst\.dataframe\("),
 }
 
 
