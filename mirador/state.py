@@ -187,21 +187,31 @@ def default_language() -> str:
         return i18n.DEFAULT_LANGUAGE
 
 
+# Streamlit resets widget state on a page switch (and clears the query string), so the
+# chosen language lives under a plain session key that the widget is re-seeded from.
+_LANGUAGE_CHOICE = "mirador_language"
+
+
 def language_selector(container=None) -> str:
     """The sidebar language selector; keeps `?lang=` in the URL. Call once per run."""
+    if _LANGUAGE_CHOICE not in st.session_state:
+        st.session_state[_LANGUAGE_CHOICE] = default_language()
     key = _session_key(LANG_KEY)
-    if key not in st.session_state:
-        st.session_state[key] = default_language()
+    st.session_state[key] = st.session_state[_LANGUAGE_CHOICE]
+
+    def remember_choice() -> None:
+        st.session_state[_LANGUAGE_CHOICE] = st.session_state[key]
+
     lang = (container or st.sidebar).selectbox(
-        "Idioma · Língua · Language", list(i18n.LANGUAGES), key=key,
+        "Idioma · Língua · Language", list(i18n.LANGUAGES), key=key, on_change=remember_choice,
         format_func=lambda code: i18n.LANGUAGE_NAMES[code])
     write(LANG_KEY, lang)
     return lang
 
 
 def language() -> str:
-    """The current language (for pages): the selector's value, else the URL/locale default."""
-    return st.session_state.get(_session_key(LANG_KEY)) or default_language()
+    """The current language (for pages): the selector's choice, else the URL/locale default."""
+    return st.session_state.get(_LANGUAGE_CHOICE) or default_language()
 
 
 def snapshot() -> dict[str, list[str]]:
