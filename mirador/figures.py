@@ -183,6 +183,28 @@ def ranking_bars(df: pl.DataFrame, *, title: str, unit: str, lang: str,
     return fig
 
 
+def _yearly_points(rows_by_year: dict, all_years: Sequence[int], iso3: str, *, unit: str,
+                   lang: str, value_col: str, n_col: str | None):
+    """One institution's series reindexed on all years (a missing year is a gap, never a
+    zero): y values, marker symbols (open = illustrative), tooltips, any illustrative."""
+    ys, symbols, hover = [], [], []
+    any_illustrative = False
+    for y in all_years:
+        row = rows_by_year.get(y)
+        value = row[value_col] if row else None
+        ys.append(value)
+        illustrative = bool(row) and palette.is_illustrative(row.get("data_status"))
+        any_illustrative |= illustrative
+        symbols.append("circle-open" if illustrative else "circle")
+        tip = f"<b>{institution_label(iso3, lang)}</b> {y}<br>{fmt.value(value, unit, lang)}"
+        if row and n_col and not fmt.is_missing(row.get(n_col)):
+            tip += f"<br>{t('n_equals', lang, n=fmt.integer(row[n_col], lang))}"
+        if row:
+            tip += f"<br>{_status_text(row.get('data_status'), lang)}"
+        hover.append(tip)
+    return ys, symbols, hover, any_illustrative
+
+
 # --------------------------------------------------------------------------- trends
 def trend_small_multiples(df: pl.DataFrame, *, title: str, unit: str, lang: str,
                           institutions: Sequence[str], value_col: str = "value",
@@ -205,20 +227,9 @@ def trend_small_multiples(df: pl.DataFrame, *, title: str, unit: str, lang: str,
         sub = df.filter(pl.col("iso3") == c).sort(year_col)
         # Reindex on all years so a missing year is a gap (None), never a zero or a bridged line.
         by_year = {row[year_col]: row for row in sub.iter_rows(named=True)}
-        ys, symbols, hover = [], [], []
-        for y in all_years:
-            row = by_year.get(y)
-            v = row[value_col] if row else None
-            ys.append(v)
-            illustrative = bool(row) and palette.is_illustrative(row.get("data_status"))
-            any_illustrative |= illustrative
-            symbols.append("circle-open" if illustrative else "circle")
-            tip = f"<b>{institution_label(c, lang)}</b> {y}<br>{fmt.value(v, unit, lang)}"
-            if row and n_col and not fmt.is_missing(row.get(n_col)):
-                tip += f"<br>{t('n_equals', lang, n=fmt.integer(row[n_col], lang))}"
-            if row:
-                tip += f"<br>{_status_text(row.get('data_status'), lang)}"
-            hover.append(tip)
+        ys, symbols, hover, illustrative = _yearly_points(by_year, all_years, c, unit=unit, lang=lang,
+                                                          value_col=value_col, n_col=n_col)
+        any_illustrative |= illustrative
         colour = palette.institution_colour(c)
         fig.add_trace(go.Scatter(
             x=all_years, y=ys, mode="lines+markers", connectgaps=False, name=institution_label(c, lang),
@@ -440,11 +451,16 @@ def autonomy_matrix(cells: pl.DataFrame, *, title: str, lang: str,
 
 def dumbbell(df: pl.DataFrame, *, title: str, unit: str, lang: str, year_a: int, year_b: int,
              value_a: str = "value_a", value_b: str = "value_b",
-             notes: Sequence[str] = ()) -> go.Figure:
+             status_a: str = "status_a", status_b: str = "status_b") -> go.Figure:
     """Change between two years per institution: a line from year A (open) to year B (filled).
-    `notes`: footnotes under the legend."""
+
+    Each end whose `data_status` (columns `status_a` / `status_b`, when present) is
+    illustrative is marked † with a footnote; a text-mode legend entry would show a stray
+    "Aa" glyph, hence the footnote.
+    """
     fig = go.Figure()
     rows = list(df.iter_rows(named=True))
+    marked_x, marked_y = [], []
     for r in rows:
         c = r["iso3"]
         a, b = r.get(value_a), r.get(value_b)
@@ -454,22 +470,32 @@ def dumbbell(df: pl.DataFrame, *, title: str, unit: str, lang: str, year_a: int,
         if len(xs) == 2:
             fig.add_trace(go.Scatter(x=[a, b], y=[label, label], mode="lines",
                                      line=dict(color=colour, width=3), hoverinfo="skip", showlegend=False))
-        for v, year, symbol in ((a, year_a, "circle-open"), (b, year_b, "circle")):
+        for v, year, symbol, status_col in ((a, year_a, "circle-open", status_a), (b, year_b, "circle", status_b)):
             if fmt.is_missing(v):
                 continue
             fig.add_trace(go.Scatter(
                 x=[v], y=[label], mode="markers", showlegend=False,
                 marker=dict(symbol=symbol, size=13, color=colour, line=dict(color=colour, width=2)),
-                hovertext=[f"<b>{label}</b> {year}<br>{fmt.value(v, unit, lang)}"],
+                hovertext=[f"<b>{label}</b> {year}<br>{fmt.value(v, unit, lang)}"
+                           f"<br>{_status_text(r.get(status_col), lang)}"],
                 hovertemplate="%{hovertext}<extra></extra>"))
+            if palette.is_illustrative(r.get(status_col)):
+                marked_x.append(v)
+                marked_y.append(label)
         if len(xs) < 2:
             fig.add_annotation(x=xs[0] if xs else 0, y=label, text=f"  {fmt.no_data(lang)} ({year_a if fmt.is_missing(a) else year_b})",
                                showarrow=False, xanchor="left", font=dict(size=11, color="#777777"))
+    if marked_x:
+        fig.add_trace(go.Scatter(x=marked_x, y=marked_y, mode="text",
+                                 text=[palette.ILLUSTRATIVE_MARK] * len(marked_x),
+                                 textposition="top center", textfont=dict(size=14, color="#000000"),
+                                 showlegend=False, hoverinfo="skip"))
     for year, symbol in ((year_a, "circle-open"), (year_b, "circle")):
         fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=str(year),
                                  marker=dict(symbol=symbol, size=12, color="#555555")))
     fig.update_xaxes(title=unit_label(unit, lang), rangemode="tozero")
     _base_layout(fig, title, lang)
+    notes = [f"{palette.ILLUSTRATIVE_MARK} {t('includes_illustrative', lang)}"] if marked_x else []
     _size_to_rows(fig, n_rows=len(rows), row_px=40, top_px=55, axis_px=55, legend_rows=1,
                   notes=notes, min_plot_px=120)
     return fig
@@ -661,19 +687,9 @@ def compare_lines(df: pl.DataFrame, *, title: str, unit: str, lang: str,
     for c in institutions:
         by_year = {r[year_col]: r for r in df.filter(pl.col("iso3") == c).iter_rows(named=True)
                    if not fmt.is_missing(r[value_col])}
-        ys, symbols, hover = [], [], []
-        for y in all_years:  # reindexed on all years: a missing year is a gap, never a zero
-            row = by_year.get(y)
-            ys.append(row[value_col] if row else None)
-            illustrative = bool(row) and palette.is_illustrative(row.get("data_status"))
-            any_illustrative |= illustrative
-            symbols.append("circle-open" if illustrative else "circle")
-            tip = f"<b>{institution_label(c, lang)}</b> {y}<br>{fmt.value(row[value_col] if row else None, unit, lang)}"
-            if row and n_col and not fmt.is_missing(row.get(n_col)):
-                tip += f"<br>{t('n_equals', lang, n=fmt.integer(row[n_col], lang))}"
-            if row:
-                tip += f"<br>{_status_text(row.get('data_status'), lang)}"
-            hover.append(tip)
+        ys, symbols, hover, illustrative = _yearly_points(by_year, all_years, c, unit=unit, lang=lang,
+                                                          value_col=value_col, n_col=n_col)
+        any_illustrative |= illustrative
         colour = palette.institution_colour(c)
         fig.add_trace(go.Scatter(
             x=all_years, y=ys, mode="lines+markers", connectgaps=False,
@@ -689,22 +705,4 @@ def compare_lines(df: pl.DataFrame, *, title: str, unit: str, lang: str,
     fig.update_yaxes(title=unit_label(unit, lang), rangemode="tozero")
     fig.update_xaxes(title=None, tickformat="d", dtick=2 if len(all_years) > 6 else 1)
     _base_layout(fig, title, lang, height=380)
-    return fig
-
-
-def dumbbell_marked(df: pl.DataFrame, *, title: str, unit: str, lang: str, year_a: int, year_b: int,
-                    status_a: str = "status_a", status_b: str = "status_b") -> go.Figure:
-    """`dumbbell` with each illustrative end marked † (and a footnote saying so: a text-mode
-    legend entry would show a stray "Aa" glyph)."""
-    xs, ys = [], []
-    for r in df.iter_rows(named=True):
-        for value_key, status_key in (("value_a", status_a), ("value_b", status_b)):
-            if not fmt.is_missing(r.get(value_key)) and palette.is_illustrative(r.get(status_key)):
-                xs.append(r[value_key]); ys.append(institution_label(r["iso3"], lang))
-    notes = [f"{palette.ILLUSTRATIVE_MARK} {t('includes_illustrative', lang)}"] if xs else []
-    fig = dumbbell(df, title=title, unit=unit, lang=lang, year_a=year_a, year_b=year_b, notes=notes)
-    if xs:
-        fig.add_trace(go.Scatter(x=xs, y=ys, mode="text", text=[palette.ILLUSTRATIVE_MARK] * len(xs),
-                                 textposition="top center", textfont=dict(size=14, color="#000000"),
-                                 showlegend=False, hoverinfo="skip"))
     return fig

@@ -89,9 +89,11 @@ left, right = st.columns(2)
 year_a = state.selectbox("ya", t("year_from", lang), years, years[0], container=left)
 year_b = state.selectbox("yb", t("year_to", lang), years, years[-1], container=right)
 all_scores = queries.autonomy_scores().filter(pl.col("iso3").is_in(chosen))
-score_a = all_scores.filter(pl.col("year") == year_a).select("iso3", pl.col("autonomy_score").alias("value_a"))
-score_b = all_scores.filter(pl.col("year") == year_b).select("iso3", pl.col("autonomy_score").alias("value_b"),
-                                                             "data_status")
+score_a = all_scores.filter(pl.col("year") == year_a).select(
+    "iso3", pl.col("autonomy_score").alias("value_a"), pl.col("data_status").alias("status_a"))
+score_b = all_scores.filter(pl.col("year") == year_b).select(
+    "iso3", pl.col("autonomy_score").alias("value_b"), pl.col("data_status").alias("status_b"),
+    "data_status")
 change = pl.DataFrame({"iso3": chosen}).join(score_a, on="iso3", how="left").join(score_b, on="iso3", how="left")
 change_title = t("change_title", lang, a=year_a, b=year_b)
 components.chart_block(

@@ -61,7 +61,7 @@ if indicators:
     chart_data = values.filter((pl.col("indicator_id") == chart_indicator)
                                & pl.col("year").is_in([baseline, latest]))
     components.chart_block(
-        figures.dumbbell_marked(ends, title=chart_title, unit=unit, lang=lang, year_a=baseline, year_b=latest),
+        figures.dumbbell(ends, title=chart_title, unit=unit, lang=lang, year_a=baseline, year_b=latest),
         title=chart_title, data=chart_data, lang=lang, key="progress_dumbbell", unit=unit)
     gaps = [s.text for s in statements if s.subject == chart_indicator and not s.comparable]
     if gaps:

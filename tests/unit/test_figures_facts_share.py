@@ -140,7 +140,7 @@ def test_map_colour_bar_beside_the_maps_and_panels_a_fair_size():
 def test_dumbbell_marked_has_no_text_legend_entry_and_a_footnote():
     ends = pl.DataFrame({"iso3": ["PER", "CHL"], "value_a": [40.0, 50.0], "value_b": [60.0, None],
                          "status_a": ["illustrative", "sourced"], "status_b": ["sourced", None]})
-    spec = figures.to_json(figures.dumbbell_marked(ends, title="t", unit="score", lang="en",
+    spec = figures.to_json(figures.dumbbell(ends, title="t", unit="score", lang="en",
                                                    year_a=2017, year_b=2025))
     assert all(tr.get("showlegend") is False for tr in spec["data"] if tr.get("mode") == "text")
     assert any("† Includes illustrative" in a["text"] for a in spec["layout"]["annotations"])
