@@ -6,25 +6,17 @@ information = 40.9 %; in 2018: 66 of 175 = 37.7 %).
 """
 from __future__ import annotations
 
-import json
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-PAGE = "../../pages/compare.py"
+from page_runner import chart_specs, chart_titles, run_page
+
+PAGE = "pages/compare.py"
 
 
-def _run(**params) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=60)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
-def _chart_titles(at: AppTest) -> list[str]:
-    return [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]
 
 
 def _table(at: AppTest):
@@ -33,13 +25,13 @@ def _table(at: AppTest):
 
 @pytest.mark.parametrize("lang, title", [("es", "Comparar"), ("pt", "Comparar"), ("en", "Compare")])
 def test_renders_in_each_language(bundled_db, lang, title):
-    at = _run(lang=lang)
+    at = run_page(PAGE, lang=lang)
     assert [x.value for x in at.title] == [title]
     assert at.get("plotly_chart"), "no chart"
 
 
 def test_intro_is_translated(bundled_db):
-    at = _run(lang="pt")
+    at = run_page(PAGE, lang="pt")
     assert at.markdown[0].value.startswith("Compare de duas a quatro instituições")
 
 
@@ -48,13 +40,13 @@ def test_intro_is_translated(bundled_db):
     (["CHL", "CRI", "ECU", "MEX", "PAN"], "Choose between 2 and 4 institutions to compare (now 5)."),
 ])
 def test_two_to_four_institutions_enforced(bundled_db, chosen, message):
-    at = _run(lang="en", c=chosen)
+    at = run_page(PAGE, lang="en", c=chosen)
     assert [w.value for w in at.warning] == [message]
     assert not at.get("plotly_chart")
 
 
 def test_url_restores_institutions_indicators_year(bundled_db):
-    at = _run(lang="en", c=["PER", "MEX"], i=["implementation_rate"], y="2019", tr="0")
+    at = run_page(PAGE, lang="en", c=["PER", "MEX"], i=["implementation_rate"], y="2019", tr="0")
     assert at.multiselect(key="qp_c").value == ["PER", "MEX"]
     assert at.multiselect(key="qp_i").value == ["implementation_rate"]
     assert at.selectbox(key="qp_y").value == 2019
@@ -62,30 +54,30 @@ def test_url_restores_institutions_indicators_year(bundled_db):
     table = _table(at)
     assert list(table.columns) == ["Indicator", "Unit", "Peru", "Mexico"]
     assert table.iloc[0]["Peru"] == "40.9% (n = 176) †"
-    assert _chart_titles(at) == ["<b>Implementation rate, 2019</b>"]
+    assert chart_titles(at) == ["<b>Implementation rate, 2019</b>"]
 
 
 def test_year_and_trend_toggle_change_what_is_shown(bundled_db):
-    at = _run(lang="en", c=["PER", "MEX"], i=["implementation_rate"], y="2019")
+    at = run_page(PAGE, lang="en", c=["PER", "MEX"], i=["implementation_rate"], y="2019")
     assert len(at.get("plotly_chart")) == 2  # bars for the year + lines over the years
     at.selectbox(key="qp_y").select(2018).run()
     assert "Comparison, 2018" in [h.value for h in at.header]
     assert _table(at).iloc[0]["Peru"] == "37.7% (n = 175) †"
     at.toggle(key="qp_tr").set_value(False).run()
-    assert _chart_titles(at) == ["<b>Implementation rate, 2018</b>"]
+    assert chart_titles(at) == ["<b>Implementation rate, 2018</b>"]
 
 
 def test_adding_an_institution_adds_a_column_and_a_bar(bundled_db):
-    at = _run(lang="es", c=["PER", "MEX"], i=["autonomy_score"], y="2025", tr="0")
+    at = run_page(PAGE, lang="es", c=["PER", "MEX"], i=["autonomy_score"], y="2025", tr="0")
     at.multiselect(key="qp_c").select("URY").run()
     assert list(_table(at).columns)[-1] == "Uruguay"
-    bars = json.loads(at.get("plotly_chart")[0].proto.spec)["data"][0]
+    bars = chart_specs(at)[0]["data"][0]
     assert set(bars["y"]) == {"Perú", "México", "Uruguay"}
 
 
 def test_illustrative_values_are_marked_on_the_chart(bundled_db):
-    at = _run(lang="en", c=["PER", "MEX"], i=["implementation_rate"], y="2019", tr="0")
-    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    at = run_page(PAGE, lang="en", c=["PER", "MEX"], i=["implementation_rate"], y="2019", tr="0")
+    spec = chart_specs(at)[0]
     names = [tr.get("name") for tr in spec["data"]]
     assert "Illustrative value" in names
     assert all(shape == "/" for shape in spec["data"][0]["marker"]["pattern"]["shape"])

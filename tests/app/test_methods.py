@@ -7,17 +7,12 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-PAGE = "../../pages/methods.py"
+from page_runner import chart_titles, run_page
+
+PAGE = "pages/methods.py"
 BUNDLED = Path(__file__).resolve().parents[2] / "data" / "input"
 
 
-def _run(**params) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=60)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 @pytest.mark.parametrize("lang, title, header", [
@@ -26,13 +21,13 @@ def _run(**params) -> AppTest:
     ("en", "Data and methods", "Indicator catalogue"),
 ])
 def test_renders_in_each_language(bundled_db, lang, title, header):
-    at = _run(lang=lang)
+    at = run_page(PAGE, lang=lang)
     assert [x.value for x in at.title] == [title]
     assert at.header[0].value == header
 
 
 def test_catalogues_are_complete_and_translated(bundled_db):
-    at = _run(lang="pt")
+    at = run_page(PAGE, lang="pt")
     indicators, criteria = at.dataframe[0].value, at.dataframe[1].value
     assert len(indicators) == 21 and len(criteria) == 14
     assert "Pontuação de autonomia" in set(indicators["Indicador"])
@@ -40,23 +35,23 @@ def test_catalogues_are_complete_and_translated(bundled_db):
 
 
 def test_area_filter_changes_the_catalogue_and_is_restored_from_the_url(bundled_db):
-    at = _run(lang="en")
+    at = run_page(PAGE, lang="en")
     at.selectbox(key="qp_a").select("accountability").run()
     shown = at.dataframe[0].value
     assert set(shown["Indicator"]) == {"Annual report published", "Annual report presented to parliament"}
     assert at.query_params["a"] in ("accountability", ["accountability"])
-    again = _run(lang="en", a="information_sharing")
+    again = run_page(PAGE, lang="en", a="information_sharing")
     assert list(again.dataframe[0].value["Indicator"]) == ["Information requests answered"]
 
 
 def test_formulas_say_no_information_is_not_counted_as_not_implemented(bundled_db):
-    text = "\n".join(m.value for m in _run(lang="en").markdown)
+    text = "\n".join(m.value for m in run_page(PAGE, lang="en").markdown)
     assert "100 × (met + 0.5 × partially met) / criteria assessed" in text
     assert "never counted as not implemented" in text
 
 
 def test_load_log_lists_files_with_sha256(bundled_db):
-    at = _run(lang="en")
+    at = run_page(PAGE, lang="en")
     files = next(d.value for d in at.dataframe if "sha256" in d.value.columns)
     expected = hashlib.sha256((BUNDLED / "institutions.csv").read_bytes()).hexdigest()
     row = files[files["File"] == "institutions.csv"].iloc[0]
@@ -65,7 +60,7 @@ def test_load_log_lists_files_with_sha256(bundled_db):
 
 
 def test_every_table_downloads_in_three_formats_with_a_citation(bundled_db):
-    at = _run(lang="en")
+    at = run_page(PAGE, lang="en")
     buttons = at.get("download_button")
     assert len(buttons) == 10 * 3
     cite = at.get("code")[0].value
@@ -74,5 +69,5 @@ def test_every_table_downloads_in_three_formats_with_a_citation(bundled_db):
 
 
 def test_citation_in_spanish(bundled_db):
-    cite = _run(lang="es").get("code")[0].value
+    cite = run_page(PAGE, lang="es").get("code")[0].value
     assert "datos a fecha de" in cite and "en parte ilustrativos" in cite

@@ -5,10 +5,11 @@ Pages are run through `dashboard.py` (navigation, language selector, banner) wit
 """
 from __future__ import annotations
 
-import json
 
 import pytest
 from streamlit.testing.v1 import AppTest
+
+from page_runner import chart_specs, chart_titles, run_page
 
 from mirador.i18n import LANGUAGES, indicator_label, t
 
@@ -36,21 +37,10 @@ def _dashboard(lang: str, page: str | None = None) -> AppTest:
     return at
 
 
-def _standalone(page: str, **params) -> AppTest:
-    at = AppTest.from_file(f"../../{page}", default_timeout=60)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
-def _specs(at: AppTest) -> list[dict]:
-    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
 
 
-def _titles(at: AppTest) -> list[str]:
-    return [spec["layout"]["title"]["text"] for spec in _specs(at)]
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -64,7 +54,7 @@ def test_page_renders_in_each_language(bundled_db, page, lang):
 @pytest.mark.parametrize("page", MY_PAGES)
 def test_my_pages_draw_charts_with_titles(bundled_db, page):
     at = _dashboard("en", page)
-    specs = _specs(at)
+    specs = chart_specs(at)
     assert specs, f"{page} shows no chart"
     assert all(spec["layout"]["title"]["text"] for spec in specs)
 
@@ -85,63 +75,63 @@ def test_sidebar_language_selector_switches_language(bundled_db):
 
 def test_overview_map_is_geo_and_changes_with_indicator(bundled_db):
     at = _dashboard("en", "pages/overview.py")
-    before = _titles(at)
-    assert any(tr["type"] == "choropleth" for spec in _specs(at) for tr in spec["data"])
+    before = chart_titles(at)
+    assert any(tr["type"] == "choropleth" for spec in chart_specs(at) for tr in spec["data"])
     at.selectbox(key="qp_i").select("autonomy_score").run()
-    after = _titles(at)
+    after = chart_titles(at)
     assert before != after
     assert any(indicator_label("autonomy_score", "en") in title for title in after)
 
 
 def test_resources_year_changes_ranking(bundled_db):
-    at = _standalone("pages/resources.py", lang="en")
+    at = run_page("pages/resources.py", lang="en")
     years = at.selectbox(key="qp_y").options
     assert len(years) > 1
     first = years[0]
     at.selectbox(key="qp_y").select(first).run()
-    assert any(f", {first}" in title for title in _titles(at))
+    assert any(f", {first}" in title for title in chart_titles(at))
     assert at.query_params["y"] in (str(first), [str(first)])
 
 
 def test_resources_url_restores_view(bundled_db):
-    at = _standalone("pages/resources.py", lang="pt", t="staff", rel="0", i="npm_staff", y="2019",
+    at = run_page("pages/resources.py", lang="pt", t="staff", rel="0", i="npm_staff", y="2019",
                      c=["PER", "MEX"])
     assert at.selectbox(key="qp_y").value == 2019
     assert at.multiselect(key="qp_c").value == ["PER", "MEX"]
     assert at.toggle(key="qp_rel").value is False
-    titles = _titles(at)
+    titles = chart_titles(at)
     assert any(title.startswith(f"<b>{indicator_label('npm_staff', 'pt')}, 2019") for title in titles)
-    ranking = _specs(at)[0]
+    ranking = chart_specs(at)[0]
     bars = [tr for tr in ranking["data"] if tr["type"] == "bar" and tr.get("y")]
     assert set(bars[0]["y"]) == {"Peru", "México"}
 
 
 def test_resources_toggle_switches_to_absolute(bundled_db):
-    at = _standalone("pages/resources.py", lang="en", t="staff")
-    assert any(indicator_label("staff_per_1000_detainees", "en") in x for x in _titles(at))
+    at = run_page("pages/resources.py", lang="en", t="staff")
+    assert any(indicator_label("staff_per_1000_detainees", "en") in x for x in chart_titles(at))
     at.toggle(key="qp_rel").set_value(False).run()
-    assert any(x.startswith(f"<b>{indicator_label('npm_staff', 'en')}") for x in _titles(at))
+    assert any(x.startswith(f"<b>{indicator_label('npm_staff', 'en')}") for x in chart_titles(at))
 
 
 def test_autonomy_url_restores_year_and_evidence(bundled_db):
-    at = _standalone("pages/autonomy.py", lang="es", y="2019", ei="URY", ec="separate_budget")
+    at = run_page("pages/autonomy.py", lang="es", y="2019", ei="URY", ec="separate_budget")
     assert at.selectbox(key="qp_y").value == 2019
     assert at.selectbox(key="qp_ei").value == "URY"
-    assert any("2019" in x for x in _titles(at))
+    assert any("2019" in x for x in chart_titles(at))
     assert any("Uruguay" in m.value and "2019" in m.value for m in at.markdown)
 
 
 def test_autonomy_matrix_uses_symbols(bundled_db):
-    at = _standalone("pages/autonomy.py", lang="en")
-    heatmap = next(tr for spec in _specs(at) for tr in spec["data"] if tr["type"] == "heatmap")
+    at = run_page("pages/autonomy.py", lang="en")
+    heatmap = next(tr for spec in chart_specs(at) for tr in spec["data"] if tr["type"] == "heatmap")
     symbols = {cell[0] for row in heatmap["text"] for cell in row if cell}
     assert symbols <= {"●", "◐", "○", "?"} and symbols
 
 
 def test_recommendations_rates_show_n_and_filters_restore(bundled_db):
-    at = _standalone("pages/recommendations.py", lang="en", c=["CRI", "URY"],
+    at = run_page("pages/recommendations.py", lang="en", c=["CRI", "URY"],
                      f_implementation_status=["implemented"])
-    ranking = _specs(at)[0]
+    ranking = chart_specs(at)[0]
     bar = next(tr for tr in ranking["data"] if tr["type"] == "bar" and tr.get("y"))
     assert all("n = " in text for text in bar["text"] if text)
     assert at.multiselect(key="qp_f_implementation_status").value == ["implemented"]
@@ -150,8 +140,8 @@ def test_recommendations_rates_show_n_and_filters_restore(bundled_db):
 
 
 def test_recommendations_dimension_changes_breakdown(bundled_db):
-    at = _standalone("pages/recommendations.py", lang="es", d="theme")
-    assert any("tema" in x for x in _titles(at))
+    at = run_page("pages/recommendations.py", lang="es", d="theme")
+    assert any("tema" in x for x in chart_titles(at))
 
 
 def test_missing_database_is_built_from_bundled_data_on_first_start(tmp_path, monkeypatch):

@@ -5,25 +5,17 @@ autonomy scores of the bundled data), not read back from the page's code.
 """
 from __future__ import annotations
 
-import json
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-PAGE = "../../pages/profile.py"
+from page_runner import chart_titles, run_page
+
+PAGE = "pages/profile.py"
 
 
-def _run(**params) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=60)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
-def _chart_titles(at: AppTest) -> list[str]:
-    return [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]
 
 
 @pytest.mark.parametrize("lang, title, section", [
@@ -32,22 +24,22 @@ def _chart_titles(at: AppTest) -> list[str]:
     ("en", "Institution profile", "Indicators against the peer median"),
 ])
 def test_renders_in_each_language(bundled_db, lang, title, section):
-    at = _run(lang=lang)
+    at = run_page(PAGE, lang=lang)
     assert [x.value for x in at.title] == [title]
     assert section in [h.value for h in at.header]
 
 
 def test_url_restores_institution_and_year(bundled_db):
-    at = _run(lang="en", c="PER", y="2019")
+    at = run_page(PAGE, lang="en", c="PER", y="2019")
     assert at.selectbox(key="qp_c").value == "PER"
     assert at.selectbox(key="qp_y").value == 2019
-    titles = _chart_titles(at)
+    titles = chart_titles(at)
     assert "<b>Peru: each indicator as % of the peer median</b>" in titles
     assert "<b>Peru: autonomy criteria, 2019</b>" in titles
 
 
 def test_timeline_gives_dates_instrument_and_years_after_ratification(bundled_db):
-    at = _run(lang="en", c="PER")
+    at = run_page(PAGE, lang="en", c="PER")
     timeline = next(m.value for m in at.markdown if "**OPCAT ratification**" in m.value)
     # Peru ratified 14 Sep 2006, designated 22 Dec 2015 by Ley 30394: 3,386 days = 9.27 years.
     assert "**OPCAT ratification**: September 14, 2006" in timeline
@@ -57,25 +49,25 @@ def test_timeline_gives_dates_instrument_and_years_after_ratification(bundled_db
 
 
 def test_timeline_in_spanish_shows_month_precision(bundled_db):
-    at = _run(lang="es", c="CHL")
+    at = run_page(PAGE, lang="es", c="CHL")
     timeline = next(m.value for m in at.markdown if "**Ratificación del OPCAT**" in m.value)
     # Chile's NPM is operating since May 2020 (known to the month only).
     assert "**MNP en funcionamiento**: mayo de 2020" in timeline
 
 
 def test_choosing_another_institution_changes_the_view(bundled_db):
-    at = _run(lang="en", c="PER")
+    at = run_page(PAGE, lang="en", c="PER")
     at.selectbox(key="qp_c").select("URY").run()
     assert not at.exception
     assert any(s.value.startswith("Uruguay:") for s in at.subheader)
-    assert "<b>Uruguay: each indicator as % of the peer median</b>" in _chart_titles(at)
+    assert "<b>Uruguay: each indicator as % of the peer median</b>" in chart_titles(at)
     assert at.query_params["c"] in ("URY", ["URY"])
 
 
 def test_autonomy_score_against_peer_median(bundled_db):
     # 2025 autonomy scores: PER 64.3; the other eight 50, 64.3, 64.3, 67.9, 71.4, 78.6, 85.7,
     # 88.5 -> median (67.9 + 71.4) / 2 = 69.6 -> shown "70"; ratio 64.3 / 69.6 = 92 %.
-    at = _run(lang="en", c="PER")
+    at = run_page(PAGE, lang="en", c="PER")
     # the area table (formatted text), not the chart's "show data" table (raw numbers)
     mandate = next(d.value for d in at.dataframe
                    if "Peer median" in d.value.columns and d.value["Value"].dtype != "float64"
@@ -89,7 +81,7 @@ def test_autonomy_score_against_peer_median(bundled_db):
 
 
 def test_reference_facts_with_links_and_confidence(bundled_db):
-    at = _run(lang="pt", c="PER")
+    at = run_page(PAGE, lang="pt", c="PER")
     facts = next(d.value for d in at.dataframe if "Citação" in d.value.columns)
     row = facts[facts["Dado"] == "Ratificação do OPCAT"].iloc[0]  # label, not the code opcat_ratification
     assert row["Valor"] == "2006-09-14"

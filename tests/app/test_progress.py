@@ -15,18 +15,13 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-PAGE = "../../pages/progress.py"
+from page_runner import chart_titles, run_page
+
+PAGE = "pages/progress.py"
 NBSP = "\u00a0"
 MINUS = "\u2212"
 
 
-def _run(**params) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=60)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def _text(at: AppTest) -> str:
@@ -40,13 +35,13 @@ def _chart_specs(at: AppTest) -> list[dict]:
 @pytest.mark.parametrize("lang, title", [
     ("es", "Avances desde 2017"), ("pt", "Progressos desde 2017"), ("en", "Progress since 2017")])
 def test_renders_in_each_language_with_2017_baseline(bundled_db, lang, title):
-    at = _run(lang=lang)
+    at = run_page(PAGE, lang=lang)
     assert [x.value for x in at.title] == [title]
     assert at.selectbox(key="qp_b").value == 2017
 
 
 def test_url_restores_baseline_institutions_and_indicators(bundled_db):
-    at = _run(lang="en", b="2018", e="2025", c=["PER"], i=["implementation_rate"])
+    at = run_page(PAGE, lang="en", b="2018", e="2025", c=["PER"], i=["implementation_rate"])
     assert [x.value for x in at.title] == ["Progress since 2018"]
     assert at.multiselect(key="qp_c").value == ["PER"]
     assert at.multiselect(key="qp_i").value == ["implementation_rate"]
@@ -55,13 +50,13 @@ def test_url_restores_baseline_institutions_and_indicators(bundled_db):
 
 
 def test_sentence_in_spanish_formats_numbers_the_spanish_way(bundled_db):
-    at = _run(lang="es", b="2018", c=["PER"], i=["implementation_rate"])
+    at = run_page(PAGE, lang="es", b="2018", c=["PER"], i=["implementation_rate"])
     assert (f"Perú: Tasa de implementación bajó de 37,7{NBSP}% (n = 175) en 2018 a 11,7{NBSP}% (n = 196) "
             f"en 2025 ({MINUS}26,0 puntos porcentuales): empeoró (datos ilustrativos).") in _text(at)
 
 
 def test_missing_baseline_is_not_comparable_and_has_no_sentence(bundled_db):
-    at = _run(lang="en", c=["PAN"], i=["implementation_rate"])
+    at = run_page(PAGE, lang="en", c=["PAN"], i=["implementation_rate"])
     text = _text(at)
     assert "Not comparable: no data for Implementation rate (Panama) in 2017." in text
     assert "Panama: Implementation rate" not in text
@@ -69,13 +64,13 @@ def test_missing_baseline_is_not_comparable_and_has_no_sentence(bundled_db):
 
 
 def test_autonomy_criterion_that_became_met(bundled_db):
-    at = _run(lang="en", c=["PER"], i=["autonomy_score"])
+    at = run_page(PAGE, lang="en", c=["PER"], i=["autonomy_score"])
     assert ("Peru: the criterion “Operational independence”, not met in 2017, was met in 2025 "
             "(illustrative data).") in _text(at)
 
 
 def test_changing_the_baseline_changes_title_sentences_and_chart(bundled_db):
-    at = _run(lang="en", c=["PER"], i=["implementation_rate"])
+    at = run_page(PAGE, lang="en", c=["PER"], i=["implementation_rate"])
     assert "in 2017 to" in _text(at)
     at.selectbox(key="qp_b").select(2018).run()
     assert [x.value for x in at.title] == ["Progress since 2018"]
@@ -85,7 +80,7 @@ def test_changing_the_baseline_changes_title_sentences_and_chart(bundled_db):
 
 
 def test_summary_chart_marks_illustrative_ends(bundled_db):
-    at = _run(lang="pt", c=["PER", "URY"], i=["autonomy_score"])
+    at = run_page(PAGE, lang="pt", c=["PER", "URY"], i=["autonomy_score"])
     spec = _chart_specs(at)[0]
     assert spec["layout"]["title"]["text"] == "<b>Pontuação de autonomia: 2017 → 2025</b>"
     marks = [tr for tr in spec["data"] if tr.get("mode") == "text"]
@@ -94,12 +89,12 @@ def test_summary_chart_marks_illustrative_ends(bundled_db):
 
 
 def test_tally_counts_improved_and_worsened(bundled_db):
-    at = _run(lang="en", c=["PER"], i=["implementation_rate", "autonomy_score"])
+    at = run_page(PAGE, lang="en", c=["PER"], i=["implementation_rate", "autonomy_score"])
     tally = next(d.value for d in at.dataframe if "Improved" in d.value.columns)
     row = tally.iloc[0]
     assert (row["Country"], row["Improved"], row["Worsened"], row["Not comparable"]) == ("Peru", 1, 1, 0)
 
 
 def test_baseline_after_latest_year_is_refused(bundled_db):
-    at = _run(lang="en", b="2025", e="2017")
+    at = run_page(PAGE, lang="en", b="2025", e="2017")
     assert [w.value for w in at.warning] == ["The baseline year (2025) must come before the latest year (2017)."]

@@ -11,17 +11,12 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from page_runner import run_page
+
 DASHBOARD = "../../dashboard.py"
 MISSING_WORDS = {"None", "none", "null", "nan", "NaN", "NaT", "<NA>"}
 
 
-def _page(page: str, **params) -> AppTest:
-    at = AppTest.from_file(f"../../{page}", default_timeout=60)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def _table_problems(at: AppTest) -> list[str]:
@@ -54,14 +49,14 @@ def _table_problems(at: AppTest) -> list[str]:
     ("pages/progress.py", {"lang": "es"}),
 ])
 def test_no_missing_value_shows_as_none_or_nan(bundled_db, page, params):
-    at = _page(page, **params)
+    at = run_page(page, **params)
     assert at.dataframe, f"{page} shows no table"
     assert not _table_problems(at)
 
 
 def test_profile_reference_facts_blank_where_the_source_gave_no_unit(bundled_db):
     # Chile's institution_name fact has neither unit nor year in reference_facts.csv.
-    at = _page("pages/profile.py", lang="es", c="CHL")
+    at = run_page("pages/profile.py", lang="es", c="CHL")
     facts = next(d.value for d in at.dataframe if "Cita" in d.value.columns)
     row = facts[facts["Dato"] == "Institución designada como MNP"].iloc[0]
     assert row["Unidad"] == "" and row["Año"] == ""
@@ -70,7 +65,7 @@ def test_profile_reference_facts_blank_where_the_source_gave_no_unit(bundled_db)
 @pytest.mark.parametrize("lang, label", [
     ("es", "Ratificación del OPCAT"), ("pt", "Ratificação do OPCAT"), ("en", "OPCAT ratification")])
 def test_reference_fact_fields_read_as_words_not_codes(bundled_db, lang, label):
-    at = _page("pages/profile.py", lang=lang, c="URY")
+    at = run_page("pages/profile.py", lang=lang, c="URY")
     facts = next(d.value for d in at.dataframe if len(d.value.columns) == 7)
     fields = list(facts.iloc[:, 0])
     assert label in fields
@@ -80,7 +75,7 @@ def test_reference_fact_fields_read_as_words_not_codes(bundled_db, lang, label):
 @pytest.mark.parametrize("lang, date_format", [("es", "DD/MM/YYYY"), ("pt", "DD/MM/YYYY"),
                                                 ("en", "D MMM YYYY")])
 def test_public_recommendation_dates_are_dates_in_the_language_format(bundled_db, lang, date_format):
-    at = _page("pages/recommendations.py", lang=lang)
+    at = run_page("pages/recommendations.py", lang=lang)
     table = at.dataframe[-1]
     config = json.loads(table.proto.columns)
     date_columns = {"es": ("Fecha de emisión", "Último seguimiento"),
@@ -91,7 +86,7 @@ def test_public_recommendation_dates_are_dates_in_the_language_format(bundled_db
 
 
 def test_autonomy_change_table_names_the_years_and_blanks_missing_basis(bundled_db):
-    at = _page("pages/autonomy.py", lang="es", ya="2017", yb="2025")
+    at = run_page("pages/autonomy.py", lang="es", ya="2017", yb="2025")
     headers = [list(d.value.columns) for d in at.dataframe]
     assert not [h for h in headers if "Evaluación A" in h or "Evaluación B" in h]
     changes = next(d.value for d in at.dataframe if "Evaluación 2017" in d.value.columns)
@@ -106,7 +101,7 @@ def test_autonomy_change_table_names_the_years_and_blanks_missing_basis(bundled_
     ("es", "Elija una o varias opciones"), ("pt", "Escolha uma ou várias opções"),
     ("en", "Choose options")])
 def test_empty_filters_say_choose_in_the_page_language(bundled_db, lang, placeholder):
-    at = _page("pages/recommendations.py", lang=lang)
+    at = run_page("pages/recommendations.py", lang=lang)
     for name in ("implementation_status", "place_type", "theme", "authority"):
         widget = at.multiselect(key=f"qp_f_{name}")
         assert widget.value == []
@@ -116,14 +111,14 @@ def test_empty_filters_say_choose_in_the_page_language(bundled_db, lang, placeho
 @pytest.mark.parametrize("lang, placeholder", [
     ("es", "Elija una opción"), ("pt", "Escolha uma opção"), ("en", "Choose an option")])
 def test_selectboxes_carry_a_translated_placeholder(bundled_db, lang, placeholder):
-    at = _page("pages/profile.py", lang=lang)
+    at = run_page("pages/profile.py", lang=lang)
     assert at.selectbox(key="qp_c").proto.placeholder == placeholder
 
 
 def test_no_widget_keeps_streamlits_english_placeholder_in_spanish(bundled_db):
     for page in ("pages/recommendations.py", "pages/autonomy.py", "pages/compare.py",
                  "pages/resources.py", "pages/progress.py"):
-        at = _page(page, lang="es")
+        at = run_page(page, lang="es")
         texts = [w.proto.placeholder for w in [*at.multiselect, *at.selectbox]]
         assert all(texts), (page, texts)
         assert not {"Choose options", "Choose an option", "No options to select"} & set(texts), page
