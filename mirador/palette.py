@@ -13,15 +13,17 @@ from __future__ import annotations
 
 # Paul Tol, "muted" (https://personal.sron.nl/~pault/), one per institution.
 INSTITUTION_COLOURS: dict[str, str] = {
+    # Assigned so that neighbours, the peers most often compared (Southern Cone, Andes,
+    # Central America, Iberia), get clearly different hues.
     "CHL": "#CC6677",  # rose
-    "CRI": "#332288",  # indigo
+    "CRI": "#88CCEE",  # cyan
     "ECU": "#DDCC77",  # sand
-    "MEX": "#117733",  # green
-    "PAN": "#88CCEE",  # cyan
-    "PER": "#882255",  # wine
+    "MEX": "#882255",  # wine
+    "PAN": "#999933",  # olive
+    "PER": "#117733",  # green
     "PRT": "#44AA99",  # teal
-    "ESP": "#999933",  # olive
-    "URY": "#AA4499",  # purple
+    "ESP": "#AA4499",  # purple
+    "URY": "#332288",  # indigo
 }
 OTHER_INSTITUTION_COLOUR = "#777777"
 
