@@ -71,7 +71,23 @@ def test_each_institution_has_a_fixed_distinct_colour():
     colours = [palette.institution_colour(c) for c in codes]
     assert len(set(colours)) == len(codes) == 9
     assert all(re.fullmatch(r"#[0-9A-F]{6}", c) for c in colours)
-    assert palette.institution_colour("PER") == "#882255"  # the same on every page and run
+    assert colours == [palette.institution_colour(c) for c in codes]  # the same on every call
+
+
+NEIGHBOURS = [("CHL", "PER"), ("CHL", "URY"), ("PER", "URY"), ("ECU", "PER"),
+              ("CRI", "PAN"), ("MEX", "PAN"), ("CRI", "MEX"), ("PRT", "ESP")]
+
+
+def _rgb(colour: str) -> tuple[int, int, int]:
+    return tuple(int(colour[i:i + 2], 16) for i in (1, 3, 5))
+
+
+def test_neighbours_compared_side_by_side_get_clearly_different_colours():
+    # Euclidean RGB distance; 120 separates e.g. rose from green but not rose from wine (~100), the old Chile/Peru pair.
+    for a, b in NEIGHBOURS:
+        ra, rb = _rgb(palette.institution_colour(a)), _rgb(palette.institution_colour(b))
+        distance = sum((x - y) ** 2 for x, y in zip(ra, rb)) ** 0.5
+        assert distance > 120, (a, b, distance)
 
 
 def test_status_colours_and_symbols_cover_every_code():
