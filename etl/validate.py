@@ -123,6 +123,9 @@ class _TableCheck:
         return frame
 
     def parse_columns(self, frame: pl.DataFrame) -> pl.DataFrame:
+        for rule in self.table.rules:
+            if isinstance(rule, RangeByUnit):
+                frame = _yes_no_words_as_numbers(frame, rule)
         parsers = [parser for c in self.table.columns if (parser := _parser_for(c)) is not None]
         frame = parse.parse_frame(frame, parsers)
         return frame.with_columns([pl.col(f"{c.name}__raw").alias(c.name)
@@ -313,3 +316,20 @@ def _check_records_and_totals(tables: dict[str, pl.DataFrame], checks: dict[str,
         pl.lit("a year with no record-level recommendations for ") + pl.col("iso3")
         + " (that year is already in recommendations; give records or totals, not both)",
         value=pl.col("year_issued"), check="records_and_totals")
+
+
+def _yes_no_words_as_numbers(frame: pl.DataFrame, rule: RangeByUnit) -> pl.DataFrame:
+    """For yes/no indicators, staff may write "Sí", "não" or "Yes" instead of 1/0: turn
+    those words into "1"/"0" before the number parser sees them (only for those
+    indicators, so a word in a budget is still an error)."""
+    yes_no_ids = {catalogue.fold(r["indicator_id"]) for r in catalogue.indicators() if r["unit"] == "yes_no"}
+    value, indicator = pl.col(f"{rule.value_column}__raw"), pl.col(f"{rule.indicator_column}__raw")
+    words = frame.select(value.drop_nulls().unique()).to_series().to_list()
+    as_number = {w: {"yes": "1", "no": "0"}[code] for w in words
+                 if not re.fullmatch(r"\s*\d+\s*", w) and (code := catalogue.normalise_term("yes_no", w))}
+    if not as_number:
+        return frame
+    typed_ids = frame.select(indicator.drop_nulls().unique()).to_series().to_list()
+    is_yes_no = indicator.is_in([i for i in typed_ids if catalogue.fold(i) in yes_no_ids])
+    return frame.with_columns(
+        pl.when(is_yes_no).then(value.replace(as_number)).otherwise(value).alias(value.meta.output_name()))

@@ -87,6 +87,24 @@ def test_yes_no_indicator_must_be_0_or_1(tiny_copy):
     assert_names(p, "observations.csv", 9, "value", "2")
 
 
+def test_yes_no_words_are_read_for_yes_no_indicators(tiny_copy):
+    # Staff write "Sí" / "não" for a yes/no indicator: read as 1 / 0, in any case or accent.
+    append_line(tiny_copy, "observations.csv", "PER,2021,annual_report_published,Sí,estimate,,")
+    append_line(tiny_copy, "observations.csv", "PER,2022,annual_report_published, NÃO ,estimate,,")
+    result = validate.validate(read.read_source(tiny_copy))
+    assert not result.problems, [str(p) for p in result.problems]
+    yes_no = result.tables["observations"].filter(
+        (result.tables["observations"]["indicator_id"] == "annual_report_published")
+        & result.tables["observations"]["year"].is_in([2021, 2022])).sort("year")
+    assert yes_no["value"].to_list() == [1.0, 0.0]
+
+
+def test_yes_no_word_in_a_numeric_indicator_is_an_error(tiny_copy):
+    append_line(tiny_copy, "observations.csv", "PER,2021,npm_staff,sí,estimate,,")
+    [p] = only(problems_of(tiny_copy), "value")
+    assert_names(p, "observations.csv", 9, "value", "sí")
+
+
 def test_context_value_must_be_positive(tiny_copy):
     replace_in(tiny_copy, "context.csv", "places_of_detention,300", "places_of_detention,0")
     [p] = only(problems_of(tiny_copy), "value")
