@@ -39,7 +39,8 @@ FLOOR_SCRIPT = textwrap.dedent("""
     src, db = pathlib.Path(sys.argv[1]), sys.argv[2]
     con = duckdb.connect(db)
     for f in sorted(src.glob("*.csv")):
-        con.execute(f"CREATE TABLE {f.stem} AS SELECT * FROM read_csv('{f.as_posix()}')")
+        # Table names are our own file stems; the path is a bound parameter.
+        con.execute(f"CREATE TABLE {f.stem} AS SELECT * FROM read_csv(?)", [f.as_posix()])
     con.execute("CHECKPOINT")
     con.close()
 """)
