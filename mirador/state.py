@@ -132,6 +132,13 @@ def multiselect(param: str, label: str, options: Sequence[Any], default: Sequenc
     return value
 
 
+
+def institutions(options: Sequence[str], lang: str, default: Sequence[str] | None = None,
+                 label_key: str = "select_institutions", container=None) -> list[str]:
+    """The institutions multiselect of every page (URL key `c`), labelled by country name."""
+    return multiselect("c", i18n.t(label_key, lang), options, list(options) if default is None else default,
+                       format_func=lambda iso3: i18n.institution_label(iso3, lang), container=container)
+
 def selectbox(param: str, label: str, options: Sequence[Any], default: Any,
               format_func: Callable[[Any], str] = str, container=None, **kwargs) -> Any:
     """A selectbox bound to URL key `param`."""

@@ -20,8 +20,7 @@ if not years:
     st.stop()
 left, right = st.columns([1, 3])
 year = state.year_select("y", t("select_year", lang), years, container=left)
-chosen = state.multiselect("c", t("select_institutions", lang), all_institutions, all_institutions,
-                           format_func=lambda c: institution_label(c, lang), container=right)
+chosen = state.institutions(all_institutions, lang, container=right)
 if not chosen:
     st.info(t("choose_institutions", lang))
     st.stop()

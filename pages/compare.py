@@ -21,9 +21,8 @@ st.markdown(t("compare_intro", lang))
 # ---- selection
 all_institutions = queries.institution_codes()
 all_indicators = [r["indicator_id"] for r in catalogue.indicators()]
-chosen = state.multiselect("c", t("compare_select_institutions", lang), all_institutions,
-                           [c for c in DEFAULT_INSTITUTIONS if c in all_institutions],
-                           format_func=lambda c: institution_label(c, lang))
+chosen = state.institutions(all_institutions, lang, label_key="compare_select_institutions",
+                            default=[c for c in DEFAULT_INSTITUTIONS if c in all_institutions])
 indicators = state.multiselect("i", t("compare_select_indicators", lang), all_indicators,
                                list(DEFAULT_INDICATORS), format_func=lambda i: indicator_label(i, lang))
 if not MIN_INSTITUTIONS <= len(chosen) <= MAX_INSTITUTIONS:

@@ -30,8 +30,7 @@ title_slot.title(t("progress_title", lang, year=baseline))
 st.markdown(t("progress_intro", lang))
 all_institutions = queries.institution_codes()
 all_indicators = [r["indicator_id"] for r in catalogue.indicators()]
-chosen = state.multiselect("c", t("select_institutions", lang), all_institutions, all_institutions,
-                           format_func=lambda c: institution_label(c, lang))
+chosen = state.institutions(all_institutions, lang)
 indicators = state.multiselect("i", t("progress_select_indicators", lang), all_indicators,
                                list(DEFAULT_INDICATORS), format_func=lambda i: indicator_label(i, lang))
 if latest <= baseline:

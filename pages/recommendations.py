@@ -21,8 +21,7 @@ years = queries.recommendation_years()
 if not years:
     st.info(t("no_data_for_selection", lang))
     st.stop()
-chosen = state.multiselect("c", t("select_institutions", lang), all_institutions, all_institutions,
-                           format_func=lambda c: institution_label(c, lang))
+chosen = state.institutions(all_institutions, lang)
 left, right = st.columns(2)
 year_from = state.selectbox("y0", f"{t('year_range', lang)}: {t('year_from', lang)}", years, years[0],
                             container=left)

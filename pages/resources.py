@@ -3,7 +3,7 @@ import polars as pl
 import streamlit as st
 
 from mirador import components, figures, queries, state
-from mirador.i18n import institution_label, measure_definition, measure_label, measure_unit, t
+from mirador.i18n import measure_definition, measure_label, measure_unit, t
 
 # Topic -> (absolute measures, relative measures): indicator ids or context variables.
 TOPICS = {
@@ -26,8 +26,7 @@ relative = state.toggle("rel", t("mode_relative", lang), default=True, container
 measures = TOPICS[topic][1 if relative else 0]
 measure = state.selectbox("i", t("select_indicator", lang), measures, measures[0],
                           format_func=lambda m: measure_label(m, lang), container=right)
-chosen = state.multiselect("c", t("select_institutions", lang), all_institutions, all_institutions,
-                           format_func=lambda c: institution_label(c, lang))
+chosen = state.institutions(all_institutions, lang)
 
 # ---- data
 values = queries.series(measure)

@@ -5,9 +5,8 @@ import hashlib
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
-from page_runner import chart_titles, run_page
+from page_runner import run_page
 
 PAGE = "pages/methods.py"
 BUNDLED = Path(__file__).resolve().parents[2] / "data" / "input"

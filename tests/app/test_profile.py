@@ -7,7 +7,6 @@ from __future__ import annotations
 
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from page_runner import chart_titles, run_page
 

@@ -15,7 +15,7 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from page_runner import chart_titles, run_page
+from page_runner import run_page
 
 PAGE = "pages/progress.py"
 NBSP = "\u00a0"

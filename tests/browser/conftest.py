@@ -1,7 +1,6 @@
 """A real dashboard server on the bundled data, and a real Chromium to look at it."""
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import json
 from pathlib import Path
 
 import polars as pl
-import pytest
 
 import catalogue
 from mirador import figures, i18n, palette, state
