@@ -45,11 +45,6 @@ def status_from_rank(expr: pl.Expr) -> pl.Expr:
     return expr.replace_strict(_RANK_TO_STATUS, return_dtype=pl.String)
 
 
-def worst_status() -> pl.Expr:
-    """Aggregation: the worst data_status of a group."""
-    return status_from_rank(status_rank().max()).alias("data_status")
-
-
 def build_marts(tables: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
     """All database tables derived from the validated input tables."""
     # Codes arrive Categorical (cheap for the big recommendations table); the

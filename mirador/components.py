@@ -294,8 +294,3 @@ def share_links(container=None) -> None:
     state.on_url_change(draw)
     draw()
 
-
-def page_header(title: str, lang: str, intro: str | None = None) -> None:
-    st.title(title)
-    if intro:
-        st.markdown(intro)

@@ -615,14 +615,9 @@ def to_json(fig: go.Figure) -> dict:
     return json.loads(fig.to_json())
 
 
-__all__ = [
-    "ranking_bars", "trend_small_multiples", "choropleth_two_panels", "autonomy_matrix",
-    "dumbbell", "status_bars", "timeline", "median", "has_geo", "MAP_PANELS",
-]
 
 
-# =========================================================================== profile, compare,
-# progress pages (appended section; owned by the engineer of those pages)
+# --------------------------------------------------------------------------- profile, compare, progress
 def relative_to_peer_median(df: pl.DataFrame, *, title: str, lang: str,
                             subtitle: str | None = None) -> go.Figure:
     """One institution's indicators as % of the peer median (100 = median), one bar per indicator.

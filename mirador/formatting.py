@@ -109,7 +109,3 @@ def datetime(value: dt.datetime | None, lang: str) -> str:
         value = value.astimezone(dt.timezone.utc)
     return f"{date(value.date(), lang)}, {value:%H:%M} UTC"
 
-
-def count_of(n: Any, lang: str) -> str:
-    """'n = 37' with the number formatted per language."""
-    return t("n_equals", lang, n=integer(n, lang))

@@ -84,13 +84,6 @@ def indicator_years(indicator_id: str | None = None) -> list[int]:
     return df["year"].to_list()
 
 
-def indicator_snapshot(indicator_id: str, year: int) -> pl.DataFrame:
-    """The value of one indicator in one year for every institution (missing = absent row)."""
-    return _fetch(
-        f"SELECT iso3, year, indicator_id, value, n, data_status, source, note "
-        f"FROM {S}.mart_indicator_values "
-        f"WHERE indicator_id = ? AND year = ? AND value IS NOT NULL ORDER BY iso3",
-        [indicator_id, int(year)])
 
 
 def latest_values(indicator_ids: Sequence[str] | str) -> pl.DataFrame:
@@ -111,12 +104,6 @@ def latest_year_with_data() -> pl.DataFrame:
         f"WHERE value IS NOT NULL GROUP BY iso3 ORDER BY iso3")
 
 
-def context_values(variable: str | None = None) -> pl.DataFrame:
-    """Context (population, prison population, places, exchange rate), long."""
-    if variable:
-        return _fetch(f"SELECT * FROM {S}.mart_context WHERE variable = ? ORDER BY iso3, year",
-                      [variable])
-    return _fetch(f"SELECT * FROM {S}.mart_context ORDER BY variable, iso3, year")
 
 
 # --------------------------------------------------------------------------- autonomy
@@ -301,8 +288,7 @@ def series(measure: str) -> pl.DataFrame:
     return indicator_values(measure)
 
 
-# =========================================================================== profile, compare,
-# progress, methods pages (appended section; owned by the engineer of those pages)
+# --------------------------------------------------------------------------- profile, compare, progress, methods
 EXPORT_TABLES = (
     "institutions", "mart_indicator_values", "mart_context", "mart_autonomy_cells",
     "mart_autonomy_scores", "mart_implementation_rates", "mart_recommendation_counts",
