@@ -7,6 +7,7 @@ single source of truth; nothing else in the project spells out a label.
 from __future__ import annotations
 
 import csv
+import difflib
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
@@ -77,16 +78,37 @@ def fold(text: str) -> str:
     return " ".join(no_accents.casefold().replace("_", " ").split())
 
 
-@lru_cache(maxsize=None)
-def _synonym_index(domain: str) -> dict[str, str]:
-    index: dict[str, str] = {}
-    for row in vocabulary():
-        if row["domain"] != domain:
-            continue
-        words = [row["code"], row["label_es"], row["label_pt"], row["label_en"], *row["synonyms"].split("|")]
-        for word in words:
-            index.setdefault(fold(word), row["code"])
+class VocabularyClash(ValueError):
+    """One folded word stands for two codes of a domain: which one a person meant cannot be known."""
+
+
+def _row_words(row: dict[str, str]) -> list[str]:
+    return [row["code"], row["label_es"], row["label_pt"], row["label_en"], *row["synonyms"].split("|")]
+
+
+def build_synonym_index(rows) -> dict[str, tuple[str, str]]:
+    """Folded word -> (code, the word as first spelled in the catalogue), for the rows of one domain.
+
+    A word under two codes is an error, never "first one wins": silently keeping
+    one reading would turn a typed word into a status its writer may not have meant.
+    """
+    index: dict[str, tuple[str, str]] = {}
+    for row in rows:
+        for word in _row_words(row):
+            folded = fold(word)
+            if not folded:
+                continue
+            known = index.get(folded)
+            if known is not None and known[0] != row["code"]:
+                raise VocabularyClash(f"vocabulary.csv, domain {row['domain']}: {word!r} stands for both "
+                                      f"{known[0]} and {row['code']}; a word may stand for one code only")
+            index.setdefault(folded, (row["code"], word))
     return index
+
+
+@lru_cache(maxsize=None)
+def _synonym_index(domain: str) -> dict[str, tuple[str, str]]:
+    return build_synonym_index(r for r in vocabulary() if r["domain"] == domain)
 
 
 def normalise_term(domain: str, raw: str) -> str | None:
@@ -95,7 +117,38 @@ def normalise_term(domain: str, raw: str) -> str | None:
     This is the one place where a word typed in Spanish, Portuguese or English
     (any case, with or without accents) becomes a code.
     """
-    return _synonym_index(domain).get(fold(raw))
+    found = _synonym_index(domain).get(fold(raw))
+    return found[0] if found else None
+
+
+SUGGESTION_CUTOFF = 0.75  # difflib ratio: 'cumple parcial' -> 'cumple parcialmente' passes, 'implementada' -> 'cumple' does not
+
+
+def suggest_terms(domain: str, raw: str, n: int = 3) -> list[tuple[str, str]]:
+    """The accepted words nearest to an unknown one, as (word, code), nearest first, one per code.
+
+    Compared on folded words so case and accents do not count as differences.
+    """
+    index = _synonym_index(domain)
+    typed = fold(raw)
+    nearest = difflib.get_close_matches(typed, list(index), n=n * 3, cutoff=SUGGESTION_CUTOFF)
+    out: list[tuple[str, str]] = []
+    for folded in nearest:
+        if _negated(folded) != _negated(typed):  # 'no cumple totalmente' is not a typo of 'cumple totalmente'
+            continue
+        code, word = index[folded]
+        if all(code != known for _, known in out):  # one word per code: three spellings of one status help no one
+            out.append((word, code))
+    return out[:n]
+
+
+NEGATIONS = {"no", "nao", "not", "non", "un", "sin", "sem"}
+NEGATED_STEMS = ("incumpl", "incumpr", "unimpl", "unmet", "unanswered")
+
+
+def _negated(folded: str) -> bool:
+    words = folded.split()
+    return any(w in NEGATIONS or w.startswith(NEGATED_STEMS) for w in words)
 
 
 @lru_cache(maxsize=None)

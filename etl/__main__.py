@@ -1,7 +1,9 @@
 """Command line: `python -m etl [--source PATH | --check PATH | --template OUT.xlsx] [--db PATH]`.
 
-Exit codes: 0 ok, 1 invalid input, 2 usage error. Results go to stdout; progress
-lines (with timings, only once a run has taken a while) go to stderr.
+Exit codes: 0 ok, 1 invalid input, 2 usage error, 3 the database is busy (another
+load, or another program writing it, did not finish within --wait seconds; nothing
+was changed). Results go to stdout; progress lines (with timings, only once a run
+has taken a while) and waiting notices go to stderr.
 """
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ import sys
 import time
 from pathlib import Path
 
-EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_BUSY = 0, 1, 2, 3
 PROGRESS_AFTER_SECONDS = 3.0  # small loads stay quiet
 
 
@@ -24,6 +26,8 @@ def _parser() -> argparse.ArgumentParser:
     action.add_argument("--check", metavar="PATH", help="validate only; write nothing")
     action.add_argument("--template", metavar="OUT.xlsx", help="write a blank input workbook")
     parser.add_argument("--db", metavar="PATH", help="database file (default: $MIRADOR_DB or data/mirador.duckdb)")
+    parser.add_argument("--wait", metavar="SECONDS", type=float, default=None,
+                        help="how long to wait for another load of the same database (default 120)")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
     parser.add_argument("-v", "--verbose", action="store_true", help="progress lines even for quick loads")
     return parser
@@ -52,6 +56,10 @@ def _print_problems(problems, loading: bool) -> None:
     print(f"{len(problems)} problem(s) found" + ("; nothing was loaded:" if loading else ":"))
     for problem in problems:
         print(f"  {problem}")
+
+
+def _tell_waiting(message: str) -> None:
+    print(f"python -m etl: {message}", file=sys.stderr, flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -85,7 +93,12 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_INVALID if problems else EXIT_OK
 
     progress = _ProgressPrinter(args.quiet, args.verbose)
-    result = pipeline.run(source, args.db, progress=progress)
+    wait = {} if args.wait is None else {"wait_seconds": max(0.0, args.wait)}
+    try:
+        result = pipeline.run(source, args.db, progress=progress, on_wait=_tell_waiting, **wait)
+    except pipeline.DatabaseBusy as busy:
+        print(f"python -m etl: {busy}", file=sys.stderr)
+        return EXIT_BUSY
     for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     if not result.ok:

@@ -7,16 +7,29 @@ file system, so `os.replace` is atomic), checkpointed, closed and renamed onto
 the target. Readers that opened the old file keep reading the old inode; new
 readers get the new file. Any failure removes the temp file and leaves the
 previous database byte-identical.
+
+One load at a time: `database_lock` takes an flock on a file beside the database
+(the OS drops it when the holder exits, even on a crash, so no stale lock can
+block). A second load waits for the first, up to a bound, then stops with
+`DatabaseBusy`. The load history (load_log) is carried from the file being
+replaced; when another program holds that file open for writing, its history
+cannot be read, so the load waits and then stops rather than start the history
+anew. An old file that is no database at all is kept beside, not overwritten.
 """
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import json
 import os
+import shutil
+import time
 import uuid
 import warnings as py_warnings
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable, Iterator
 
 import duckdb
 import polars as pl
@@ -29,6 +42,14 @@ try:
     from mirador import __version__ as MIRADOR_VERSION
 except Exception:  # the dashboard package is optional for the ETL
     MIRADOR_VERSION = "unknown"
+
+LOCK_WAIT_SECONDS = 120.0   # a full load of the bundled data takes seconds; a million records, under a minute
+POLL_SECONDS = 0.2
+Notify = Callable[[str], None]  # told once when a load has to wait
+
+
+class DatabaseBusy(RuntimeError):
+    """Another load, or another program writing the database, did not finish within the wait."""
 
 
 @dataclass
@@ -70,20 +91,76 @@ def _process_alive(pid: int) -> bool:
     return True
 
 
+def lock_path_for(target: Path) -> Path:
+    """'mirador.duckdb.lock' beside the database. It stays after a load (removing it would let
+    a waiting load lock a file that is no longer there); only the flock on it matters."""
+    return target.with_name(f"{target.name}.lock")
+
+
+@contextmanager
+def database_lock(target: Path, wait_seconds: float = LOCK_WAIT_SECONDS, on_wait: Notify | None = None) -> Iterator[None]:
+    """The exclusive right to rebuild `target`; waits up to `wait_seconds` for another load."""
+    path = lock_path_for(Path(target).resolve())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a+", encoding="utf-8") as handle:
+        deadline, told = time.monotonic() + wait_seconds, False
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                holder = _lock_holder(path)
+                if time.monotonic() >= deadline:
+                    raise DatabaseBusy(f"another load{holder} is still writing {target} after {wait_seconds:.3g} s "
+                                       "of waiting; nothing was changed. Load again once it has finished.") from None
+                if on_wait and not told:
+                    on_wait(f"another load{holder} is writing {target}; waiting up to {wait_seconds:.3g} s for it")
+                    told = True
+                time.sleep(POLL_SECONDS)
+        try:
+            handle.truncate(0)  # the holder's pid, for the message of whoever waits
+            handle.write(str(os.getpid()))
+            handle.flush()
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _lock_holder(path: Path) -> str:
+    try:
+        pid = path.read_text(encoding="utf-8").strip()
+    except OSError:
+        return ""
+    return f" (process {pid})" if pid.isdigit() else ""
+
+
 def write_database(target: Path, tables: dict[str, pl.DataFrame], boundaries: pl.DataFrame | None,
-                   log: LoadLogEntry) -> dict[str, int]:
-    """Build the whole database in a temp file and swap it onto `target`; return rows per table."""
+                   log: LoadLogEntry, *, wait_seconds: float = LOCK_WAIT_SECONDS,
+                   on_wait: Notify | None = None) -> dict[str, int]:
+    """Build the whole database in a temp file and swap it onto `target`; return rows per table.
+
+    Raises DatabaseBusy when another load (or a program writing `target`) is still busy
+    after `wait_seconds`; the database is then left as it was.
+    """
     target = Path(target).resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
+    deadline = time.monotonic() + wait_seconds
+    with database_lock(target, wait_seconds, on_wait):
+        return _rebuild(target, tables, boundaries, log, max(0.0, deadline - time.monotonic()), on_wait)
+
+
+def _rebuild(target: Path, tables: dict[str, pl.DataFrame], boundaries: pl.DataFrame | None, log: LoadLogEntry,
+             wait_seconds: float, on_wait: Notify | None) -> dict[str, int]:
     remove_abandoned_temp_files(target)
+    # The history first: if it cannot be read, stop before any work (and before any swap).
+    previous, history_warning = _previous_load_log(target, wait_seconds, on_wait)
+    if history_warning:
+        log.warnings.append(history_warning)
     temp = temp_path_for(target)
     try:
         con = duckdb.connect(str(temp))
         try:
             row_counts = _fill(con, tables, boundaries)
-            previous, history_warning = _previous_load_log(target)
-            if history_warning:
-                log.warnings.append(history_warning)
             log.row_counts.update(row_counts)
             _write_load_log(con, previous, log)
             con.execute("CHECKPOINT")
@@ -144,26 +221,65 @@ def catalogue_frame(name: str) -> pl.DataFrame:
     return frame
 
 
-def _previous_load_log(target: Path) -> tuple[pl.DataFrame | None, str | None]:
-    """Earlier load_log rows of the database being replaced (history is kept across rebuilds)."""
+def _previous_load_log(target: Path, wait_seconds: float = 0.0,
+                       on_wait: Notify | None = None) -> tuple[pl.DataFrame | None, str | None]:
+    """Earlier load_log rows of the database being replaced (history is kept across rebuilds).
+
+    While another program holds the file open for writing, DuckDB refuses even a
+    read-only attach: wait for it, then raise DatabaseBusy (never start the history
+    anew over a file that has one). A file that is not a readable database is kept
+    beside the new one, so whatever history it had is not lost either.
+    """
     if not target.exists():
         return None, None
-    try:
-        # A private in-memory database that attaches the old file read-only: never
-        # reuses a cached connection to that path, never takes a write lock.
-        reader = duckdb.connect(":memory:")
+    deadline, told = time.monotonic() + wait_seconds, False
+    while True:
         try:
-            reader.execute(f"ATTACH '{_sql_string(target)}' AS previous (READ_ONLY)")
-            has_log = reader.execute(
-                "SELECT count(*) FROM duckdb_tables() WHERE database_name = 'previous' AND table_name = 'load_log'"
-            ).fetchall()[0][0]  # fetchall: DuckDB 2 refuses new work while a result is half-read
-            if not has_log:
-                return None, None
-            return reader.sql("SELECT * FROM previous.load_log ORDER BY load_id").pl(), None
-        finally:
-            reader.close()
-    except Exception as exc:
-        return None, f"the load history of the previous database could not be read ({exc}); starting a new one"
+            return _read_load_log(target), None
+        except duckdb.Error as exc:
+            if not _held_by_another_program(exc):
+                kept = _keep_unreadable(target)
+                return None, (f"the previous database could not be read ({exc}); it is kept as {kept.name} "
+                              "and a new load history starts")
+            if time.monotonic() >= deadline:
+                raise DatabaseBusy(f"{target} is open for writing in another program ({exc}); its load history "
+                                   "cannot be read, so nothing was changed. Close that program or connection "
+                                   "and load again.") from None
+            if on_wait and not told:
+                on_wait(f"{target} is open for writing in another program; waiting up to {wait_seconds:.3g} s for it")
+                told = True
+            time.sleep(POLL_SECONDS)
+
+
+def _read_load_log(target: Path) -> pl.DataFrame | None:
+    # A private in-memory database that attaches the old file read-only: never
+    # reuses a cached connection to that path, never takes a write lock.
+    reader = duckdb.connect(":memory:")
+    try:
+        reader.execute(f"ATTACH '{_sql_string(target)}' AS previous (READ_ONLY)")
+        has_log = reader.execute(
+            "SELECT count(*) FROM duckdb_tables() WHERE database_name = 'previous' AND table_name = 'load_log'"
+        ).fetchall()[0][0]  # fetchall: DuckDB 2 refuses new work while a result is half-read
+        if not has_log:
+            return None
+        return reader.sql("SELECT * FROM previous.load_log ORDER BY load_id").pl()
+    finally:
+        reader.close()
+
+
+def _held_by_another_program(exc: Exception) -> bool:
+    """DuckDB's own file lock: 'Could not set lock on file ...: Conflicting lock is held in ... (PID n)'."""
+    text = str(exc).lower()
+    return "conflicting lock" in text or "could not set lock" in text
+
+
+def _keep_unreadable(target: Path) -> Path:
+    kept = target.with_name(f"{target.name}.unreadable-{dt.datetime.now(dt.timezone.utc):%Y%m%dT%H%M%S%fZ}")
+    try:
+        os.link(target, kept)  # instant, and the swap then leaves this name on the old file
+    except OSError:
+        shutil.copy2(target, kept)
+    return kept
 
 
 def _sql_string(path: Path) -> str:

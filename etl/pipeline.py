@@ -5,6 +5,7 @@ missing; the command line (`python -m etl`) is a thin wrapper around both.
 """
 from __future__ import annotations
 
+import functools
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -12,7 +13,8 @@ from pathlib import Path
 from typing import Callable
 
 from etl import read, transform, validate
-from etl.load import LoadLogEntry, read_boundaries, write_database
+from etl.load import DatabaseBusy  # noqa: F401  (raised by run(); callers catch pipeline.DatabaseBusy)
+from etl.load import LOCK_WAIT_SECONDS, LoadLogEntry, read_boundaries, write_database
 from etl.problems import Problem
 from mirador import paths
 
@@ -67,10 +69,13 @@ def check(source: str | Path | None = None) -> list[Problem]:
 
 
 def run(source: str | Path | None = None, db_path: str | Path | None = None, *,
-        boundaries_path: str | Path | None = None, progress: Progress | None = None) -> Result:
+        boundaries_path: str | Path | None = None, progress: Progress | None = None,
+        wait_seconds: float = LOCK_WAIT_SECONDS, on_wait: Callable[[str], None] | None = None) -> Result:
     """Validate `source` (folder of CSVs or .xlsx; default the bundled data) and rebuild the database.
 
-    With any problem nothing is written and `Result.ok` is False.
+    With any problem nothing is written and `Result.ok` is False. One load at a time per
+    database: a second one waits up to `wait_seconds` (`on_wait` is told once), then
+    raises DatabaseBusy, leaving the database as it was.
     """
     source = Path(source) if source is not None else paths.BUNDLED_INPUT_DIR
     target = Path(db_path).expanduser().resolve() if db_path is not None else paths.db_path()
@@ -91,7 +96,8 @@ def run(source: str | Path | None = None, db_path: str | Path | None = None, *,
         source_path=str(source.resolve()),
         files=[{"name": f.name, "sha256": f.sha256, "rows": f.rows} for f in raw.files],
         row_counts={}, warnings=warnings)
-    row_counts = stages.run("load", f"wrote {target.name}", write_database, target, marts, boundaries, log)
+    row_counts = stages.run("load", f"wrote {target.name}", functools.partial(
+        write_database, wait_seconds=wait_seconds, on_wait=on_wait), target, marts, boundaries, log)
     return Result(True, target, [], log.warnings, row_counts, stages.timings)
 
 
