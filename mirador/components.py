@@ -22,7 +22,7 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from mirador import db, i18n, queries
+from mirador import db, i18n, palette, queries
 from mirador import formatting as fmt
 from mirador.i18n import t
 
@@ -77,13 +77,63 @@ def _split_sources(text: str) -> list[str]:
     return [s.strip() for s in re.split(r"[;\n|]+|\s+(?=https?://)", text or "") if s.strip()]
 
 
+# A file of this repository cited as a source (`data/reference/autonomy_criteria.md`): the
+# reader cannot open it, so it reads as "the project's research notes".
+LOCAL_FILE = re.compile(r"^/?[\w.-]+(/[\w.-]+)+\.\w+$")
+
+
+def reader_sources(source: str | None, data_status: str | None, lang: str) -> list[str]:
+    """The citations of one value as a reader can use them: links, and cited titles of
+    sourced values. An illustrative value keeps only its links (its generator note says
+    nothing to a reader; `illustrative_text` says what it is); a project file becomes
+    "the project's research notes"."""
+    out: list[str] = []
+    for piece in _split_sources(source or ""):
+        if piece.startswith(("http://", "https://")):
+            shown = piece
+        elif LOCAL_FILE.match(piece):
+            shown = t("source_project_notes", lang)
+        elif palette.is_illustrative(data_status):
+            continue
+        else:
+            shown = piece
+        if shown not in out:
+            out.append(shown)
+    return out
+
+
+def illustrative_text(lang: str, n: int = 1) -> str:
+    """'Valor ilustrativo, no es un dato publicado' (or the plural)."""
+    return t("illustrative_one" if n == 1 else "chart_all_illustrative", lang)
+
+
+def reader_evidence(evidence: str | None, data_status: str | None, lang: str) -> str:
+    """The evidence behind an autonomy rating as shown: an illustrative rating says so in the
+    reader's words (its generated note is not evidence); a sourced one shows what was noted."""
+    if palette.is_illustrative(data_status):
+        return illustrative_text(lang)
+    return evidence or t("evidence_none", lang)
+
+
+def status_counts_text(statuses: Sequence[str | None], lang: str) -> str:
+    """'12 con fuente, 30 ilustrativos'; when all are illustrative, the reader's sentence."""
+    present = [s for s in statuses if s]
+    if present and all(palette.is_illustrative(s) for s in present):
+        return illustrative_text(lang, len(present))
+    order = [code for code in ("sourced", "estimate", "illustrative") if code in present]
+    return ", ".join(t(f"status_count_{code}", lang, n=fmt.integer(present.count(code), lang))
+                     for code in order)
+
+
 def source_line(data: pl.DataFrame, lang: str) -> str:
-    """'Source: a; b (+3) · 12 sourced, 30 illustrative' from the data's own columns."""
+    """'Fuente: a; b (+3) · 12 con fuente, 30 ilustrativos' from the data's own columns,
+    in the reader's words: no generator notes, no file names (see `reader_sources`)."""
     parts = []
+    statuses = data["data_status"].to_list() if "data_status" in data.columns else [None] * data.height
     if "source" in data.columns:
         sources: list[str] = []
-        for raw in data["source"].drop_nulls().unique(maintain_order=True).to_list():
-            for s in _split_sources(raw):
+        for raw, status in dict.fromkeys(zip(data["source"].to_list(), statuses)):
+            for s in reader_sources(raw, status, lang):
                 if s not in sources:
                     sources.append(s)
         if sources:
@@ -91,13 +141,51 @@ def source_line(data: pl.DataFrame, lang: str) -> str:
             more = len(sources) - MAX_SOURCES_SHOWN
             parts.append(t("source_label", lang) + " " + "; ".join(shown)
                          + (" " + t("and_more", lang, n=fmt.integer(more, lang)) if more > 0 else ""))
-        else:
+        elif not any(palette.is_illustrative(s) for s in statuses):
             parts.append(t("no_source", lang))
-    if "data_status" in data.columns and data.height:
-        counts = data.group_by("data_status").len().sort("data_status")
-        parts.append(", ".join(f"{fmt.integer(r['len'], lang)} {i18n.vocab_label('data_status', r['data_status'], lang).lower()}"
-                               for r in counts.iter_rows(named=True) if r["data_status"]))
+    if data.height and "data_status" in data.columns:
+        parts.append(status_counts_text(statuses, lang))
     return " · ".join(p for p in parts if p)
+
+
+def reader_table(data: pl.DataFrame, lang: str) -> pl.DataFrame:
+    """Source, evidence and note columns as a reader sees them (see `reader_sources`):
+    an illustrative row reads 'Valor ilustrativo, no es un dato publicado' plus any link,
+    and loses its generator note; no repository file name is shown."""
+    if "data_status" not in data.columns or not data.height:
+        return data
+    statuses = data["data_status"].to_list()
+    columns = []
+    if "source" in data.columns:
+        columns.append(pl.Series("source", [
+            "; ".join(([illustrative_text(lang)] if palette.is_illustrative(st_) else [])
+                      + reader_sources(src, st_, lang)) or None
+            for src, st_ in zip(data["source"].to_list(), statuses)], dtype=pl.String))
+    if "evidence" in data.columns:
+        columns.append(pl.Series("evidence", [
+            reader_evidence(ev, st_, lang) if (ev or palette.is_illustrative(st_)) else None
+            for ev, st_ in zip(data["evidence"].to_list(), statuses)], dtype=pl.String))
+    if "note" in data.columns and data.schema["note"] == pl.String:
+        columns.append(pl.Series("note", [None if palette.is_illustrative(st_) else note
+                                          for note, st_ in zip(data["note"].to_list(), statuses)],
+                                 dtype=pl.String))
+    return data.with_columns(columns) if columns else data
+
+
+def sources_table(sources: pl.DataFrame, lang: str) -> pl.DataFrame:
+    """`queries.sources()` as a reader sees it: each citation once per institution (links,
+    titles, "the project's research notes"), generated values as one 'illustrative' line."""
+    rows: dict[tuple[str, str], dict] = {}
+    for r in sources.iter_rows(named=True):
+        status = "illustrative" if r["has_illustrative"] else "sourced"
+        shown = reader_sources(r["source"], status, lang) or [illustrative_text(lang, 2)]
+        for citation in shown:
+            row = rows.setdefault((r["iso3"], citation), {"iso3": r["iso3"], "source": citation,
+                                                          "has_illustrative": False, "n_values": 0})
+            row["has_illustrative"] |= bool(r["has_illustrative"])
+            row["n_values"] += r["n_values"]
+    return pl.DataFrame(list(rows.values()), schema={"iso3": pl.String, "source": pl.String,
+                                                     "has_illustrative": pl.Boolean, "n_values": pl.Int64})
 
 
 def _short(url: str) -> str:
@@ -111,8 +199,9 @@ def _relabel(column: str, labels: dict[str, str]) -> pl.Expr:
 
 
 def data_table(data: pl.DataFrame, lang: str) -> pl.DataFrame:
-    """The data as shown/downloaded: labels next to codes, translated column headers."""
-    out = data
+    """The data as shown/downloaded: labels next to codes, translated column headers, sources
+    and evidence in the reader's words (`reader_table`)."""
+    out = reader_table(data, lang)
     if "iso3" in out.columns:
         codes = out["iso3"].unique().drop_nulls().to_list()
         out = out.with_columns(
@@ -187,14 +276,33 @@ def chart_block(fig: go.Figure, *, title: str, data: pl.DataFrame, lang: str, ke
 
 
 # --------------------------------------------------------------------------- banners and notes
+BANNER_KINDS = ("indicator", "context", "autonomy", "recommendation")  # order in the sentence
+
+
+def banner_text(share: pl.DataFrame, lang: str) -> str | None:
+    """'Contenido ilustrativo (...): 1.754 de 1.774 valores de indicadores y ... Cada gráfico
+    los señala.' from `queries.illustrative_share()` (kind, n_illustrative, n_total);
+    None when nothing is illustrative (then there is no banner)."""
+    parts = []
+    by_kind = {r["kind"]: r for r in share.iter_rows(named=True)}
+    for kind in BANNER_KINDS:
+        r = by_kind.get(kind)
+        if not r or not r["n_illustrative"]:
+            continue
+        n, total = r["n_illustrative"], r["n_total"]
+        key = f"banner_all_{kind}" if n == total else f"banner_part_{kind}"
+        parts.append(t(key, lang, n=fmt.integer(n, lang), total=fmt.integer(total, lang)))
+    if not parts:
+        return None
+    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + t("list_and", lang) + parts[-1]
+    return f"{t('banner_lead', lang)} {listed}. {t('banner_tail', lang)}"
+
+
 def illustrative_banner(lang: str) -> None:
-    """'The bundled dataset is partly illustrative' — shown while any value is illustrative."""
-    summary = queries.status_summary()
-    illustrative = summary.filter(pl.col("data_status") == "illustrative")["n"].sum()
-    if illustrative:
-        total = summary["n"].sum()
-        st.warning(t("banner_illustrative", lang, n=fmt.integer(illustrative, lang),
-                     total=fmt.integer(total, lang)), icon="⚠️")
+    """The true share of illustrative values, per kind; no banner when there is none."""
+    text = banner_text(queries.illustrative_share(), lang)
+    if text:
+        st.warning(text, icon="⚠️")
 
 
 def missing_reasons(missing_iso3: Sequence[str], year: int | None, lang: str) -> list[str]:
@@ -259,8 +367,16 @@ PRINT_CSS = """<style>
 </style>"""
 
 
+# Static layout CSS (no data in it). A segmented control wraps its options onto a second row
+# instead of scrolling them out of sight (the Resources topic control hid its fourth option).
+LAYOUT_CSS = """<style>
+[data-testid="stButtonGroup"] [role="radiogroup"] { flex-wrap: wrap; overflow: visible; row-gap: 0.25rem; }
+</style>"""
+
+
 def print_stylesheet() -> None:
-    st.html(PRINT_CSS)
+    """The print and layout rules (one `st.html`, drawn once per run by dashboard.py)."""
+    st.html(PRINT_CSS + LAYOUT_CSS)
 
 
 def _base_url() -> str | None:

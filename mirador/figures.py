@@ -50,23 +50,70 @@ MAP_PANELS = {
 # The Americas are tall, Iberia wide: a tall figure and about equal columns give both a
 # readable size at 1440 px and projected (the Americas panel is height-limited).
 MAP_COLUMN_WIDTHS = [0.47, 0.53]
+# Colour scales start at zero (a stretched min-max scale turns a 10 % difference into the
+# whole palette); units with a natural ceiling use all of it.
+FULL_SCALE_UNITS = {"percent": (0.0, 100.0), "score": (0.0, 100.0)}
+MAP_COLOURBAR_PX = 62  # horizontal colour bar under the maps: bar, ticks and its title
 MAP_PLOT_PX = 540  # height of the map panels; the figure adds title, legend and notes
 SMALL_COUNTRY_DEG2 = 20.0  # bounding box (degrees squared) under which a country gets a dot
 
 
 # --------------------------------------------------------------------------- shared layout
+# Titles wrap at this many characters: a plotly title never wraps by itself, and at phone
+# width (about 350 px of chart) a longer line is cut off, often just before the year.
+TITLE_WRAP_CHARS = 40
+TITLE_LINE_PX = 22
+TITLE_BLOCK_PX = 55  # room for a one-line title; each further line adds TITLE_LINE_PX
+MARK_COLOUR = "#7A4B00"  # the chart-level "all illustrative" note: dark amber, AA on white
+
+
+def wrap_title(text: str, width: int = TITLE_WRAP_CHARS) -> list[str]:
+    """Title lines of at most `width` characters, broken between words."""
+    import textwrap
+    return textwrap.wrap(text, width=width, break_long_words=False) or [text]
+
+
+def _title_lines(fig: go.Figure) -> int:
+    return int((fig.layout.meta or {}).get("title_lines", 1))
+
+
 def _base_layout(fig: go.Figure, title: str, lang: str, height: int | None = None,
-                 subtitle: str | None = None) -> go.Figure:
-    text = f"<b>{title}</b>" + (f"<br><span style='font-size:12px'>{subtitle}</span>" if subtitle else "")
+                 subtitle: str | None = None, all_illustrative: bool = False) -> go.Figure:
+    """Title (wrapped), subtitle, and when every value is illustrative one note in the frame
+    (instead of a hatch on every bar: a mark on everything marks nothing)."""
+    lines = [f"<b>{line}</b>" for line in wrap_title(title)]
+    if subtitle:
+        lines += [f"<span style='font-size:12px'>{line}</span>" for line in wrap_title(subtitle, 60)]
+    if all_illustrative:
+        lines.append(f"<span style='font-size:12px;color:{MARK_COLOUR}'>"
+                     f"{palette.ILLUSTRATIVE_MARK} {t('chart_all_illustrative', lang)}</span>")
     fig.update_layout(
-        title=dict(text=text, x=0, xanchor="left", y=0.995, yref="container", yanchor="top"),
-        font=FONT, separators=SEPARATORS[lang],
-        margin=dict(l=10, r=10, t=70 if subtitle else 55, b=60),
+        # Plotly anchors a multi-line title too high (its first line was cut off): the pad
+        # brings it down by half a line per extra line (measured in Chromium).
+        title=dict(text="<br>".join(lines), x=0, xanchor="left", y=1, yref="container", yanchor="top",
+                   pad=dict(t=4 + 10 * (len(lines) - 1))),
+        # meta.title: the title as written, before wrapping and marks (tests and exports read it).
+        font=FONT, separators=SEPARATORS[lang], meta={"title_lines": len(lines), "title": title},
+        margin=dict(l=10, r=10, t=TITLE_BLOCK_PX + TITLE_LINE_PX * (len(lines) - 1), b=60),
         hoverlabel=dict(font_size=13), legend=dict(orientation="h", y=-0.12, x=0),
     )
     if height:
-        fig.update_layout(height=height)
+        fig.update_layout(height=height + TITLE_LINE_PX * (len(lines) - 1))
     return fig
+
+
+AXIS_WRAP_CHARS = 34
+
+
+def axis_title(text: str, width: int = AXIS_WRAP_CHARS) -> str:
+    """An axis title wrapped like the chart title (a long unit ran past a phone-width chart)."""
+    return "<br>".join(wrap_title(text, width))
+
+
+def all_illustrative(statuses: Sequence[str | None]) -> bool:
+    """True when there are values and every one is illustrative: the chart is marked once."""
+    present = [s for s in statuses if s is not None]
+    return bool(present) and all(palette.is_illustrative(s) for s in present)
 
 
 def _footnote(fig: go.Figure, text: str, y: float = -0.16) -> None:
@@ -76,6 +123,7 @@ def _footnote(fig: go.Figure, text: str, y: float = -0.16) -> None:
 
 
 LEGEND_ROW_PX, NOTE_PX = 26, 18
+NOTE_WRAP_CHARS = 60  # footnotes wrap too (a long note is cut at phone width otherwise)
 
 
 def _size_to_rows(fig: go.Figure, *, n_rows: int, row_px: int, top_px: int, axis_px: int,
@@ -83,9 +131,13 @@ def _size_to_rows(fig: go.Figure, *, n_rows: int, row_px: int, top_px: int, axis
     """Height from the content: `n_rows` rows of `row_px`, then (in pixels, never overlapping)
     the x axis (`axis_px`), the legend and the footnotes under the plot.
 
+    `top_px` is the room above the plot for a one-line title; further title lines (wrapped
+    title, subtitle, the illustrative note) are added here.
     Paper-relative offsets (y=-0.2) land in a different place for a 1-row and a 9-row
     chart; here every offset is converted from pixels for this plot's height.
     """
+    import textwrap
+    top_px += TITLE_LINE_PX * (_title_lines(fig) - 1)
     plot_px = max(min_plot_px, n_rows * row_px)
     below = axis_px
     if legend_rows:
@@ -93,8 +145,9 @@ def _size_to_rows(fig: go.Figure, *, n_rows: int, row_px: int, top_px: int, axis
                                       y=-below / plot_px))
         below += LEGEND_ROW_PX * legend_rows
     for note in notes:
-        _footnote(fig, note, y=-(below + 4) / plot_px)
-        below += NOTE_PX
+        lines = textwrap.wrap(note, NOTE_WRAP_CHARS) or [note]
+        _footnote(fig, "<br>".join(lines), y=-(below + 4) / plot_px)
+        below += NOTE_PX * len(lines)
     fig.update_layout(height=top_px + plot_px + below + 12,
                       margin=dict(t=top_px, b=below + 12))
 
@@ -128,12 +181,17 @@ def ranking_bars(df: pl.DataFrame, *, title: str, unit: str, lang: str,
     `df`: iso3, <value_col>, data_status (and `n_col` for rates). Institutions
     in `institutions` without a value are listed at the bottom as "no data".
     `year_col`: show each value's year (when values come from different years).
+    Each value is written under its institution's name (a second tick-label line), so no
+    label can collide with the peer-median line or run off a narrow chart.
+    Illustrative values: hatched bars when the chart mixes them with sourced ones; when
+    every value is illustrative, one note under the title instead.
     """
     rows = {r["iso3"]: r for r in df.iter_rows(named=True) if not fmt.is_missing(r[value_col])}
     present = sorted(rows, key=lambda c: rows[c][value_col])  # ascending: plotly draws bottom-up
     missing = [c for c in institutions if c not in rows]
     order = missing[::-1] + present
     labels = [institution_label(c, lang) for c in order]
+    marked_once = all_illustrative([rows[c].get("data_status") for c in present])
 
     values, colours, patterns, opacities, hover, text = [], [], [], [], [], []
     for c in order:
@@ -141,9 +199,9 @@ def ranking_bars(df: pl.DataFrame, *, title: str, unit: str, lang: str,
         v = row[value_col] if row else None
         values.append(v)
         colours.append(palette.institution_colour(c))
-        illustrative = bool(row) and palette.is_illustrative(row.get("data_status"))
-        patterns.append(palette.ILLUSTRATIVE_PATTERN if illustrative else "")
-        opacities.append(palette.ILLUSTRATIVE_OPACITY if illustrative else 1.0)
+        hatched = bool(row) and palette.is_illustrative(row.get("data_status")) and not marked_once
+        patterns.append(palette.ILLUSTRATIVE_PATTERN if hatched else "")
+        opacities.append(palette.ILLUSTRATIVE_OPACITY if hatched else 1.0)
         shown = fmt.value(v, unit, lang)
         n_text = ""
         if row and n_col and not fmt.is_missing(row.get(n_col)):
@@ -160,31 +218,37 @@ def ranking_bars(df: pl.DataFrame, *, title: str, unit: str, lang: str,
     fig = go.Figure(go.Bar(
         x=values, y=labels, orientation="h",
         marker=dict(color=colours, opacity=opacities, pattern=dict(shape=patterns, **HATCH)),
-        text=[tx if c in rows else "" for tx, c in zip(text, order)], textposition="outside",
-        cliponaxis=False,
         hovertext=hover, hovertemplate="%{hovertext}<extra></extra>", showlegend=False,
         name=title))
-    for c, label in zip(order, labels):  # missing: no bar (never a zero bar), a "no data" label
-        if c in missing:
-            fig.add_annotation(x=0, y=label, xanchor="left", showarrow=False,
-                               text=fmt.no_data(lang), font=dict(size=12, color="#777777"))
     peer_median = median([rows[c][value_col] for c in present])
     if show_median and peer_median is not None and len(present) >= 2:
         fig.add_vline(x=peer_median, line=dict(color=palette.MEDIAN_COLOUR, dash="dash", width=1.5))
+        # Anchored on the side away from the nearer edge: centred, it ran off a narrow chart.
         fig.add_annotation(x=peer_median, y=1.0, yref="paper", yanchor="bottom", showarrow=False,
+                           xanchor="right" if peer_median > xmax_of(rows, value_col) * 0.5 else "left",
                            text=t("peer_median", lang, value=fmt.value(peer_median, unit, lang)),
                            font=dict(size=12))
-    if any(p for p in patterns):
+    hatched_legend = any(p for p in patterns)
+    if hatched_legend:
         _illustrative_legend(fig, lang)
     xmax = max([v for v in values if v is not None], default=1) or 1
-    fig.update_xaxes(title=unit_label(unit, lang), range=[0, xmax * 1.3], rangemode="tozero")
-    fig.update_yaxes(title=None)
-    _base_layout(fig, title, lang, height=max(320, 60 + 38 * len(order)), subtitle=subtitle)
+    fig.update_xaxes(title=axis_title(unit_label(unit, lang)), range=[0, xmax * 1.05], rangemode="tozero")
+    # The value under the name, in grey ("sin datos" where there is none: never a zero bar).
+    fig.update_yaxes(title=None, tickmode="array", tickvals=labels,
+                     ticktext=[f"{label}<br><span style='color:#555555;font-size:12px'>{tx}</span>"
+                               for label, tx in zip(labels, text)])
+    _base_layout(fig, title, lang, subtitle=subtitle, all_illustrative=marked_once)
+    _size_to_rows(fig, n_rows=len(order), row_px=40, top_px=TITLE_BLOCK_PX + 10, axis_px=55,
+                  legend_rows=1 if hatched_legend else 0, min_plot_px=120)
     return fig
 
 
+def xmax_of(rows: dict, value_col: str) -> float:
+    return max([r[value_col] for r in rows.values()], default=1) or 1
+
+
 def _yearly_points(rows_by_year: dict, all_years: Sequence[int], iso3: str, *, unit: str,
-                   lang: str, value_col: str, n_col: str | None):
+                   lang: str, value_col: str, n_col: str | None, mark_points: bool = True):
     """One institution's series reindexed on all years (a missing year is a gap, never a
     zero): y values, marker symbols (open = illustrative), tooltips, any illustrative."""
     ys, symbols, hover = [], [], []
@@ -195,7 +259,7 @@ def _yearly_points(rows_by_year: dict, all_years: Sequence[int], iso3: str, *, u
         ys.append(value)
         illustrative = bool(row) and palette.is_illustrative(row.get("data_status"))
         any_illustrative |= illustrative
-        symbols.append("circle-open" if illustrative else "circle")
+        symbols.append("circle-open" if illustrative and mark_points else "circle")
         tip = f"<b>{institution_label(iso3, lang)}</b> {y}<br>{fmt.value(value, unit, lang)}"
         if row and n_col and not fmt.is_missing(row.get(n_col)):
             tip += f"<br>{t('n_equals', lang, n=fmt.integer(row[n_col], lang))}"
@@ -221,6 +285,8 @@ def trend_small_multiples(df: pl.DataFrame, *, title: str, unit: str, lang: str,
                         subplot_titles=[institution_label(c, lang) for c in institutions],
                         vertical_spacing=0.12, horizontal_spacing=0.04)
     all_years = sorted(set(df[year_col].to_list())) if df.height else []
+    shown = df.filter(pl.col("iso3").is_in(institutions)) if df.height else df
+    marked_once = all_illustrative(shown["data_status"].to_list()) if shown.height else False
     any_illustrative = False
     for i, c in enumerate(institutions):
         r, col = i // cols + 1, i % cols + 1
@@ -228,8 +294,9 @@ def trend_small_multiples(df: pl.DataFrame, *, title: str, unit: str, lang: str,
         # Reindex on all years so a missing year is a gap (None), never a zero or a bridged line.
         by_year = {row[year_col]: row for row in sub.iter_rows(named=True)}
         ys, symbols, hover, illustrative = _yearly_points(by_year, all_years, c, unit=unit, lang=lang,
-                                                          value_col=value_col, n_col=n_col)
-        any_illustrative |= illustrative
+                                                          value_col=value_col, n_col=n_col,
+                                                          mark_points=not marked_once)
+        any_illustrative |= illustrative and not marked_once
         colour = palette.institution_colour(c)
         fig.add_trace(go.Scatter(
             x=all_years, y=ys, mode="lines+markers", connectgaps=False, name=institution_label(c, lang),
@@ -249,9 +316,13 @@ def trend_small_multiples(df: pl.DataFrame, *, title: str, unit: str, lang: str,
     fig.update_yaxes(rangemode="tozero", matches="y")  # one scale across all panels
     fig.update_yaxes(title=unit_label(unit, lang), row=1, col=1)
     fig.update_xaxes(dtick=2 if len(all_years) > 6 else 1, tickformat="d")
-    _base_layout(fig, title, lang, height=200 + 190 * rows_n)
-    if baseline_year:
-        _footnote(fig, t("baseline_note", lang, year=baseline_year), y=-0.08)
+    _base_layout(fig, title, lang, all_illustrative=marked_once)
+    # The baseline note only where the line is drawn, placed in pixels under the year ticks
+    # (which turn vertical on a phone; a paper offset put the note across them).
+    notes = ([t("baseline_note", lang, year=baseline_year)]
+             if baseline_year and all_years and all_years[0] <= baseline_year <= all_years[-1] else [])
+    _size_to_rows(fig, n_rows=rows_n, row_px=190, top_px=TITLE_BLOCK_PX + 25, axis_px=50,
+                  legend_rows=1 if any_illustrative else 0, notes=notes)
     return fig
 
 
@@ -299,17 +370,14 @@ def choropleth_two_panels(df: pl.DataFrame, geometries: dict[str, dict], *, titl
     (needs the local topojson config).
     """
     rows = {r["iso3"]: r for r in df.iter_rows(named=True) if not fmt.is_missing(r[value_col])}
-    values = [r[value_col] for r in rows.values()]
-    zmin, zmax = (min(values), max(values)) if values else (0, 1)
-    if zmin == zmax:
-        zmin, zmax = zmin - 1, zmax + 1
+    zmin, zmax, scale_note = map_colour_range([r[value_col] for r in rows.values()], unit, lang)
+    marked_once = all_illustrative([r.get("data_status") for r in rows.values()])
     fig = make_subplots(rows=1, cols=2, column_widths=MAP_COLUMN_WIDTHS,
                         specs=[[{"type": "geo"}, {"type": "geo"}]],
                         subplot_titles=[t("map_americas", lang), t("map_iberia", lang)],
                         horizontal_spacing=0.03)
     all_iso = list(geometries)
     missing = [c for c in all_iso if c not in rows]
-    any_illustrative = False
     hover = {}
     for c in rows:
         r = rows[c]
@@ -336,8 +404,6 @@ def choropleth_two_panels(df: pl.DataFrame, geometries: dict[str, dict], *, titl
                 featureidkey="id", coloraxis="coloraxis", marker_line=dict(color="#FFFFFF", width=0.8),
                 hovertext=[hover[c] for c in locs], hovertemplate="%{hovertext}<extra></extra>",
                 showlegend=False, name=title), row=1, col=col)
-            marks = [c for c in locs if palette.is_illustrative(rows[c].get("data_status"))]
-            any_illustrative |= bool(marks)
     # Dots on the small countries: their value in the shared colour scale, or grey (no data).
     small = [c for c in all_iso if _is_small(geometries[c])]
     for group, colour in (([c for c in small if c in rows], None), ([c for c in small if c not in rows],
@@ -352,8 +418,9 @@ def choropleth_two_panels(df: pl.DataFrame, geometries: dict[str, dict], *, titl
             lon=[p[0] for p in centres], lat=[p[1] for p in centres], mode="markers", marker=marker,
             hovertext=[hover[c] for c in group], hovertemplate="%{hovertext}<extra></extra>",
             showlegend=False, geo="geo"))
-    # † marks last, above the dots, on both panels (each geo shows only what is in its range).
-    marks = [c for c in rows if palette.is_illustrative(rows[c].get("data_status"))]
+    # † marks last, above the dots, on both panels (each geo shows only what is in its range);
+    # none when every value is illustrative (the title area says so once).
+    marks = [] if marked_once else [c for c in rows if palette.is_illustrative(rows[c].get("data_status"))]
     for geo in ("geo", "geo2"):
         if marks:
             centres = [_centroid(geometries[c]) for c in marks]
@@ -369,21 +436,37 @@ def choropleth_two_panels(df: pl.DataFrame, geometries: dict[str, dict], *, titl
             oceancolor=palette.MAP_SEA_COLOUR, showlakes=False, showframe=True, framecolor="#DDDDDD",
             resolution=resolution, lonaxis_range=list(MAP_PANELS[panel]["lon"]),
             lataxis_range=list(MAP_PANELS[panel]["lat"]), fitbounds=False)
+    # The colour bar lies under the maps, across the chart: beside them it took a column
+    # that left each map a sliver at phone width.
     fig.update_layout(coloraxis=dict(
         colorscale=palette.SEQUENTIAL_SCALE, cmin=zmin, cmax=zmax,
-        colorbar=dict(title=dict(text=unit_label(unit, lang), side="right"), x=1.01, xanchor="left",
-                      y=0.5, yanchor="middle", len=0.85, thickness=14, outlinewidth=0)))
-    _base_layout(fig, title, lang, subtitle=subtitle)
-    notes = []
-    if any_illustrative:
+        colorbar=dict(title=dict(text=unit_label(unit, lang), side="top"), orientation="h",
+                      x=0, xanchor="left", y=-8 / MAP_PLOT_PX, yanchor="top", len=0.6,
+                      thickness=12, outlinewidth=0)))
+    _base_layout(fig, title, lang, subtitle=subtitle, all_illustrative=marked_once)
+    notes = [scale_note]
+    if marks:
         notes.append(f"{palette.ILLUSTRATIVE_MARK} {t('includes_illustrative', lang)}")
     if small:
         notes.append(t("map_small_country_dots", lang))
-    _size_to_rows(fig, n_rows=1, row_px=MAP_PLOT_PX, top_px=80 if subtitle else 65, axis_px=8,
-                  legend_rows=1 if missing else 0, notes=[" · ".join(notes)] if notes else [])
+    _size_to_rows(fig, n_rows=1, row_px=MAP_PLOT_PX, top_px=TITLE_BLOCK_PX + 10, axis_px=8 + MAP_COLOURBAR_PX,
+                  legend_rows=1 if missing else 0, notes=notes)
     fig.update_annotations(selector=dict(text=t("map_americas", lang)), font=dict(size=15))
     fig.update_annotations(selector=dict(text=t("map_iberia", lang)), font=dict(size=15))
     return fig
+
+
+def map_colour_range(values: Sequence[float], unit: str, lang: str) -> tuple[float, float, str]:
+    """(cmin, cmax, note saying which scale): 0-100 for percentages and scores, else from zero
+    to the highest value; a negative value (none today) stretches the scale down to it."""
+    if unit in FULL_SCALE_UNITS:
+        low, high = FULL_SCALE_UNITS[unit]
+        return low, high, t("map_scale_full", lang, low=fmt.value(low, unit, lang, decimals=0),
+                            high=fmt.value(high, unit, lang, decimals=0))
+    present = [v for v in values if not fmt.is_missing(v)]
+    low = min([0.0, *present])
+    high = max([*present, low + 1])
+    return low, high, t("map_scale_zero", lang)
 
 
 # --------------------------------------------------------------------------- autonomy
@@ -403,6 +486,8 @@ def autonomy_matrix(cells: pl.DataFrame, *, title: str, lang: str,
     y_codes = list(institutions)[::-1]
     z, text, hover = [], [], []
     any_illustrative = False
+    shown = [r.get("data_status") for (iso, crit), r in lookup.items() if iso in y_codes and crit in criteria]
+    marked_once = all_illustrative(shown)
     for iso in y_codes:
         zr, tr, hr = [], [], []
         for crit in criteria:
@@ -412,7 +497,7 @@ def autonomy_matrix(cells: pl.DataFrame, *, title: str, lang: str,
                     f"<b>{institution_label(iso, lang)}</b><br>{criterion_label(crit, lang)}<br>{fmt.no_data(lang)}")
                 continue
             a = r["assessment"] or "no_information"
-            illustrative = palette.is_illustrative(r.get("data_status"))
+            illustrative = palette.is_illustrative(r.get("data_status")) and not marked_once
             any_illustrative |= illustrative
             zr.append(index.get(a, len(codes) - 1))
             tr.append(palette.assessment_symbol(a) + (palette.ILLUSTRATIVE_MARK if illustrative else ""))
@@ -440,11 +525,12 @@ def autonomy_matrix(cells: pl.DataFrame, *, title: str, lang: str,
             marker=dict(symbol="square", size=14, color=palette.status_colour("assessment", code))))
     fig.update_xaxes(side="top", tickangle=-40, title=None, showgrid=False)
     fig.update_yaxes(title=None, showgrid=False)
-    _base_layout(fig, title, lang, subtitle=subtitle)
+    _base_layout(fig, title, lang, subtitle=subtitle, all_illustrative=marked_once)
     fig.update_layout(plot_bgcolor="#FFFFFF")
     notes = [f"{palette.ILLUSTRATIVE_MARK} {t('includes_illustrative', lang)}"] if any_illustrative else []
     # Top: title + criterion labels rotated above the grid (the longest needs ~190 px).
-    _size_to_rows(fig, n_rows=len(y_codes), row_px=44, top_px=200, axis_px=10, legend_rows=1,
+    # Four legend rows reserved: on a phone the four long entries stack (they overlapped the note).
+    _size_to_rows(fig, n_rows=len(y_codes), row_px=44, top_px=200, axis_px=10, legend_rows=4,
                   notes=notes)
     return fig
 
@@ -461,6 +547,8 @@ def dumbbell(df: pl.DataFrame, *, title: str, unit: str, lang: str, year_a: int,
     fig = go.Figure()
     rows = list(df.iter_rows(named=True))
     marked_x, marked_y = [], []
+    marked_once = all_illustrative([r.get(col) for r in rows for col, value in ((status_a, value_a), (status_b, value_b))
+                                    if not fmt.is_missing(r.get(value))])
     for r in rows:
         c = r["iso3"]
         a, b = r.get(value_a), r.get(value_b)
@@ -479,7 +567,7 @@ def dumbbell(df: pl.DataFrame, *, title: str, unit: str, lang: str, year_a: int,
                 hovertext=[f"<b>{label}</b> {year}<br>{fmt.value(v, unit, lang)}"
                            f"<br>{_status_text(r.get(status_col), lang)}"],
                 hovertemplate="%{hovertext}<extra></extra>"))
-            if palette.is_illustrative(r.get(status_col)):
+            if palette.is_illustrative(r.get(status_col)) and not marked_once:
                 marked_x.append(v)
                 marked_y.append(label)
         if len(xs) < 2:
@@ -493,8 +581,8 @@ def dumbbell(df: pl.DataFrame, *, title: str, unit: str, lang: str, year_a: int,
     for year, symbol in ((year_a, "circle-open"), (year_b, "circle")):
         fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=str(year),
                                  marker=dict(symbol=symbol, size=12, color="#555555")))
-    fig.update_xaxes(title=unit_label(unit, lang), rangemode="tozero")
-    _base_layout(fig, title, lang)
+    fig.update_xaxes(title=axis_title(unit_label(unit, lang)), rangemode="tozero")
+    _base_layout(fig, title, lang, all_illustrative=marked_once)
     notes = [f"{palette.ILLUSTRATIVE_MARK} {t('includes_illustrative', lang)}"] if marked_x else []
     _size_to_rows(fig, n_rows=len(rows), row_px=40, top_px=55, axis_px=55, legend_rows=1,
                   notes=notes, min_plot_px=120)
@@ -521,6 +609,9 @@ def status_bars(df: pl.DataFrame, *, title: str, lang: str, row_col: str, row_la
             illustrative_rows.add(key)
     row_keys = [k for k in row_labels if totals.get(k)][::-1]
     y = [row_labels[k] for k in row_keys]
+    marked_once = bool(row_keys) and illustrative_rows >= set(row_keys)
+    if marked_once:
+        illustrative_rows = set()  # one note under the title instead of hatching every bar
     fig = go.Figure()
     for code in codes:
         xs, hover = [], []
@@ -536,18 +627,18 @@ def status_bars(df: pl.DataFrame, *, title: str, lang: str, row_col: str, row_la
                         pattern=dict(shape=[palette.ILLUSTRATIVE_PATTERN if k in illustrative_rows else ""
                                             for k in row_keys], **HATCH)),
             hovertext=hover, hovertemplate="%{hovertext}<extra></extra>"))
-    for k, label in zip(row_keys, y):
-        fig.add_annotation(x=100, y=label, xanchor="left", showarrow=False,
-                           text="  " + t("n_equals", lang, n=fmt.integer(totals[k], lang)),
-                           font=dict(size=12))
-    fig.update_layout(barmode="stack")
-    fig.update_xaxes(title=t("share_of_recommendations", lang), range=[0, 112], ticksuffix="%")
-    _base_layout(fig, title, lang, subtitle=subtitle)
+    # n under each row's name (beside the bar end it ran off a phone-width chart).
+    fig.update_yaxes(tickmode="array", tickvals=y, ticktext=[
+        f"{label}<br><span style='color:#555555;font-size:12px'>"
+        f"{t('n_equals', lang, n=fmt.integer(totals[k], lang))}</span>" for k, label in zip(row_keys, y)])
+    fig.update_layout(barmode="stack", legend_traceorder="normal")  # legend in the bars' order
+    fig.update_xaxes(title=axis_title(t("share_of_recommendations", lang)), range=[0, 100], ticksuffix="%")
+    _base_layout(fig, title, lang, subtitle=subtitle, all_illustrative=marked_once)
     if illustrative_rows:
         _illustrative_legend(fig, lang)
     # Legend under the axis title (two rows: up to six entries with long labels).
-    _size_to_rows(fig, n_rows=len(row_keys), row_px=36, top_px=70 if subtitle else 55, axis_px=60,
-                  legend_rows=2, min_plot_px=110)
+    _size_to_rows(fig, n_rows=len(row_keys), row_px=40, top_px=TITLE_BLOCK_PX, axis_px=60,
+                  legend_rows=3, min_plot_px=110)
     return fig
 
 
@@ -594,15 +685,33 @@ def timeline(institutions: pl.DataFrame, *, title: str, lang: str) -> go.Figure:
             marker=dict(symbol=style["symbol"], size=13, color=style["colour"],
                         line=dict(color="#333333", width=1)),
             hovertext=hover, hovertemplate="%{hovertext}<extra></extra>"))
-    fig.update_xaxes(title=None, type="date")
+    all_dates = [d for col in ("opcat_ratification_date", "npm_designation_date", "npm_operational_date")
+                 for d in df[col].to_list() if d is not None]
+    tick_dates, tick_text = year_ticks(all_dates)
+    # Our own tick labels: plotly writes English month names ("Jan 2013") on date axes.
+    fig.update_xaxes(title=None, type="date", tickmode="array", tickvals=tick_dates, ticktext=tick_text)
     fig.update_yaxes(title=None)
-    _base_layout(fig, title, lang)
+    statuses = df["data_status"].to_list()
+    marked_once = all_illustrative(statuses)
+    _base_layout(fig, title, lang, all_illustrative=marked_once)
     notes = ([t("includes_illustrative", lang)]
-             if any(palette.is_illustrative(s) for s in df["data_status"].to_list()) else [])
+             if not marked_once and any(palette.is_illustrative(s) for s in statuses) else [])
     # One institution is one row: a short chart, not a tall empty one.
     _size_to_rows(fig, n_rows=len(labels), row_px=42, top_px=55, axis_px=30, legend_rows=1,
                   notes=notes, min_plot_px=80)
     return fig
+
+
+def year_ticks(dates: Sequence, max_ticks: int = 10) -> tuple[list, list[str]]:
+    """1 January of every year (or every 2nd, 5th... year) across `dates`, labelled with the
+    year alone: numbers read the same in every language."""
+    import datetime as dt
+    if not dates:
+        return [], []
+    first, last = min(dates).year, max(dates).year + 1
+    step = next(s for s in (1, 2, 5, 10, 20) if (last - first) / s <= max_ticks)
+    years = range(first - first % step, last + 1, step)
+    return [dt.date(y, 1, 1).isoformat() for y in years], [str(y) for y in years]
 
 
 def has_geo(fig: go.Figure) -> bool:
@@ -633,10 +742,13 @@ def relative_to_peer_median(df: pl.DataFrame, *, title: str, lang: str,
     labels = [f"{indicator_label(r['indicator_id'], lang)} [{r['year']}]" if r["year"] is not None
               else indicator_label(r["indicator_id"], lang) for r in rows]
     xs, patterns, opacities, hover = [], [], [], []
+    marked_once = all_illustrative([s for r in rows if not fmt.is_missing(r["value"])
+                                    for s in (r["data_status"], r["peer_data_status"])])
     for r in rows:
         ratio = r["ratio_to_median_pct"]
         xs.append(ratio)
-        flagged = palette.is_illustrative(r["data_status"]) or palette.is_illustrative(r["peer_data_status"])
+        flagged = not marked_once and (palette.is_illustrative(r["data_status"])
+                                       or palette.is_illustrative(r["peer_data_status"]))
         patterns.append(palette.ILLUSTRATIVE_PATTERN if flagged else "")
         opacities.append(palette.ILLUSTRATIVE_OPACITY if flagged else 1.0)
         unit = indicator_unit(r["indicator_id"])
@@ -652,22 +764,28 @@ def relative_to_peer_median(df: pl.DataFrame, *, title: str, lang: str,
     colour = palette.institution_colour(rows[0]["iso3"]) if rows else "#777777"
     fig = go.Figure(go.Bar(
         x=xs, y=labels, orientation="h",
-        marker=dict(color=colour, opacity=opacities, pattern=dict(shape=patterns)),
-        text=[fmt.percent(x, lang, 0) if not fmt.is_missing(x) else "" for x in xs],
-        textposition="outside", cliponaxis=False, hovertext=hover,
-        hovertemplate="%{hovertext}<extra></extra>", showlegend=False))
-    for r, label in zip(rows, labels):
-        if fmt.is_missing(r["value"]):
-            fig.add_annotation(x=0, y=label, xanchor="left", showarrow=False, text=fmt.no_data(lang),
-                               font=dict(size=12, color="#777777"))
+        marker=dict(color=colour, opacity=opacities, pattern=dict(shape=patterns, **HATCH)),
+        hovertext=hover, hovertemplate="%{hovertext}<extra></extra>", showlegend=False))
     fig.add_vline(x=100, line=dict(color=palette.MEDIAN_COLOUR, dash="dash", width=1.5))
-    if any(patterns):
+    hatched_legend = any(patterns)
+    if hatched_legend:
         _illustrative_legend(fig, lang)
     xmax = max([x for x in xs if not fmt.is_missing(x)], default=100)
-    fig.update_xaxes(title=t("profile_ratio_axis", lang), range=[0, max(xmax, 100) * 1.25],
+    # Narrow: the wrapped indicator names leave the bars little room on a phone.
+    fig.update_xaxes(title=axis_title(t("profile_ratio_axis", lang), 20), range=[0, max(xmax, 100) * 1.05],
                      ticksuffix="%")
-    fig.update_yaxes(title=None)
-    _base_layout(fig, title, lang, height=max(320, 90 + 30 * len(rows)), subtitle=subtitle)
+    # The share under each indicator's name (wrapped), never beside a bar where the 100 %
+    # line runs; "sin datos" where the institution has no value (never a zero bar).
+    tick_text, n_lines = [], 0
+    for r, label, x in zip(rows, labels, xs):
+        name = wrap_title(label, 26)
+        shown = fmt.percent(x, lang, 0) if not fmt.is_missing(x) else fmt.no_data(lang)
+        tick_text.append("<br>".join(name) + f"<br><span style='color:#555555;font-size:12px'>{shown}</span>")
+        n_lines = max(n_lines, len(name) + 1)
+    fig.update_yaxes(title=None, tickmode="array", tickvals=labels, ticktext=tick_text)
+    _base_layout(fig, title, lang, subtitle=subtitle, all_illustrative=marked_once)
+    _size_to_rows(fig, n_rows=len(rows), row_px=16 * n_lines + 10, top_px=TITLE_BLOCK_PX, axis_px=70,
+                  legend_rows=1 if hatched_legend else 0, min_plot_px=120)
     return fig
 
 
@@ -678,13 +796,16 @@ def compare_lines(df: pl.DataFrame, *, title: str, unit: str, lang: str,
     illustrative points as open markers (legend entry)."""
     all_years = sorted(set(df[year_col].to_list())) if df.height else []
     fig = go.Figure()
+    shown = df.filter(pl.col("iso3").is_in(list(institutions))) if df.height else df
+    marked_once = all_illustrative(shown["data_status"].to_list()) if shown.height else False
     any_illustrative = False
     for c in institutions:
         by_year = {r[year_col]: r for r in df.filter(pl.col("iso3") == c).iter_rows(named=True)
                    if not fmt.is_missing(r[value_col])}
         ys, symbols, hover, illustrative = _yearly_points(by_year, all_years, c, unit=unit, lang=lang,
-                                                          value_col=value_col, n_col=n_col)
-        any_illustrative |= illustrative
+                                                          value_col=value_col, n_col=n_col,
+                                                          mark_points=not marked_once)
+        any_illustrative |= illustrative and not marked_once
         colour = palette.institution_colour(c)
         fig.add_trace(go.Scatter(
             x=all_years, y=ys, mode="lines+markers", connectgaps=False,
@@ -699,5 +820,10 @@ def compare_lines(df: pl.DataFrame, *, title: str, unit: str, lang: str,
         fig.add_vline(x=baseline_year, line=dict(color="#999999", dash="dot", width=1))
     fig.update_yaxes(title=unit_label(unit, lang), rangemode="tozero")
     fig.update_xaxes(title=None, tickformat="d", dtick=2 if len(all_years) > 6 else 1)
-    _base_layout(fig, title, lang, height=380)
+    _base_layout(fig, title, lang, all_illustrative=marked_once)
+    # Legend in pixels under the year ticks (a paper offset ran into the tick labels); two
+    # rows, as four names and the illustrative entry wrap on a half-width or phone chart.
+    entries = len(institutions) + (1 if any_illustrative else 0)
+    _size_to_rows(fig, n_rows=1, row_px=260, top_px=TITLE_BLOCK_PX, axis_px=30,
+                  legend_rows=1 if entries <= 2 else 2)
     return fig

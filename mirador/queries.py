@@ -204,7 +204,9 @@ def public_recommendations(iso3: Sequence[str] | None = None) -> pl.DataFrame:
 # --------------------------------------------------------------------------- geography, provenance
 def boundaries() -> dict[str, dict]:
     """{iso3: GeoJSON geometry (or Feature)} of the nine countries."""
-    df = _fetch(f"SELECT iso3, geojson FROM {S}.boundaries ORDER BY iso3")
+    # Only the loaded institutions' countries: another country would read as "no data".
+    df = _fetch(f"SELECT iso3, geojson FROM {S}.boundaries "
+                f"WHERE iso3 IN (SELECT iso3 FROM {S}.institutions) ORDER BY iso3")
     return {row["iso3"]: json.loads(row["geojson"]) for row in df.iter_rows(named=True)}
 
 
@@ -243,6 +245,22 @@ def status_summary() -> pl.DataFrame:
     """How many indicator values carry each data_status (for the 'partly illustrative' banner)."""
     return _fetch(f"SELECT data_status, count(*) AS n FROM {S}.mart_indicator_values "
                   f"GROUP BY data_status ORDER BY data_status")
+
+
+def illustrative_share() -> pl.DataFrame:
+    """kind, n_illustrative, n_total for what the pages show: indicator values, context
+    figures, autonomy assessments and recommendations (each recommendation counted once,
+    including those known only as totals). The banner states these counts."""
+    return _fetch(
+        f"""SELECT kind, sum(n) FILTER (WHERE data_status = 'illustrative')::BIGINT AS n_illustrative,
+                   sum(n)::BIGINT AS n_total FROM (
+              SELECT 'indicator' AS kind, data_status, 1 AS n FROM {S}.mart_indicator_values
+              WHERE value IS NOT NULL
+              UNION ALL SELECT 'context', data_status, 1 FROM {S}.mart_context WHERE value IS NOT NULL
+              UNION ALL SELECT 'autonomy', data_status, 1 FROM {S}.mart_autonomy_cells
+              UNION ALL SELECT 'recommendation', data_status, n_recommendations
+              FROM {S}.mart_recommendation_counts)
+            GROUP BY kind ORDER BY kind""")
 
 
 def status_counts(year_from: int, year_to: int) -> pl.DataFrame:

@@ -6,7 +6,7 @@ import polars as pl
 import streamlit as st
 
 import catalogue
-from mirador import components, exports, queries, state
+from mirador import components, exports, i18n, queries, state
 from mirador import formatting as fmt
 from mirador.i18n import (area_label, criterion_definition, criterion_label, criterion_source,
                           indicator_definition, indicator_label, indicator_unit_label, t, vocab_label)
@@ -48,7 +48,8 @@ components.dataframe(pl.DataFrame([{
 st.header(t("methods_section_computation", lang))
 st.markdown("\n".join(f"- {t(key, lang)}" for key in (
     "methods_autonomy_score", "methods_implementation_rate", "methods_no_information",
-    "methods_derived", "methods_missing", "methods_peer_median", "methods_progress")))
+    "methods_derived", "methods_missing", "methods_peer_median", "methods_progress",
+    "methods_map_scale")))
 
 # ---- data status flags
 st.header(t("methods_section_status", lang))
@@ -67,16 +68,18 @@ for load in log.iter_rows(named=True):
     with st.container(border=True):
         st.markdown(t("methods_load_heading", lang, id=load["load_id"], when=fmt.datetime(load["loaded_at"], lang),
                       version=load["mirador_version"] or "–"))
-        st.caption(f"{t('methods_source_path', lang)} {load['source_path']}")
+        # Files by name and rows only: the server's folder and the checksums are for the
+        # maintainers (the load_log download keeps them), not for every visitor.
         files = json.loads(load["files"] or "[]")
+        st.caption(t("methods_load_files", lang))
         components.dataframe(pl.DataFrame([{
-            t("methods_col_file", lang): f.get("name"), "sha256": f.get("sha256"),
-            t("methods_col_rows", lang): f.get("rows")} for f in files],
-            schema={t("methods_col_file", lang): pl.String, "sha256": pl.String,
-                    t("methods_col_rows", lang): pl.Int64}), lang)
+            t("methods_col_file", lang): f.get("name"), t("methods_col_rows", lang): f.get("rows")}
+            for f in files], schema={t("methods_col_file", lang): pl.String,
+                                     t("methods_col_rows", lang): pl.Int64}), lang)
         row_counts = json.loads(load["row_counts"] or "{}")
         st.caption(t("methods_row_counts", lang) + " " + "; ".join(
-            f"{table}: {fmt.integer(n, lang)}" for table, n in row_counts.items()))
+            f"{t(f'methods_table_{table}', lang)}: {fmt.integer(n, lang)}" for table, n in row_counts.items()
+            if f"methods_table_{table}" in i18n.strings()))
         warnings = json.loads(load["warnings"] or "[]")
         if warnings:
             st.warning("\n".join(f"- {w}" for w in warnings))
@@ -93,7 +96,7 @@ st.code(cite, language=None, wrap_lines=True)
 st.caption(t("methods_downloads_note", lang))
 for table in queries.EXPORT_TABLES:
     label_col, *buttons = st.columns([3, 1, 1, 1], vertical_alignment="center")
-    label_col.markdown(f"**{t(f'methods_table_{table}', lang)}** · `{table}`")
+    label_col.markdown(f"**{t(f'methods_table_{table}', lang)}**")
     for column, fmt_key in zip(buttons, exports.FORMATS):
         column.download_button(
             fmt_key.upper() if fmt_key != "xlsx" else "Excel",

@@ -26,5 +26,12 @@ def chart_specs(at: AppTest) -> list[dict]:
     return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
 
 
+def chart_title(spec: dict) -> str:
+    """A chart's title as written, in bold: the drawn title may be wrapped and carry the
+    chart-level 'illustrative' note (figures keep the plain title in layout.meta)."""
+    plain = (spec["layout"].get("meta") or {}).get("title")
+    return f"<b>{plain}</b>" if plain else spec["layout"]["title"]["text"]
+
+
 def chart_titles(at: AppTest) -> list[str]:
-    return [spec["layout"]["title"]["text"] for spec in chart_specs(at)]
+    return [chart_title(spec) for spec in chart_specs(at)]

@@ -49,13 +49,15 @@ def test_formulas_say_no_information_is_not_counted_as_not_implemented(bundled_d
     assert "never counted as not implemented" in text
 
 
-def test_load_log_lists_files_with_sha256(bundled_db):
+def test_load_log_lists_files_and_rows_but_no_hash_or_server_path(bundled_db):
     at = run_page(PAGE, lang="en")
-    files = next(d.value for d in at.dataframe if "sha256" in d.value.columns)
-    expected = hashlib.sha256((BUNDLED / "institutions.csv").read_bytes()).hexdigest()
+    files = next(d.value for d in at.dataframe if "File" in d.value.columns)
     row = files[files["File"] == "institutions.csv"].iloc[0]
-    assert row["sha256"] == expected
     assert row["Rows"] == 9
+    assert list(files.columns) == ["File", "Rows"]  # checksums stay in the load_log download
+    shown = "\n".join(str(x.value) for kind in ("markdown", "caption") for x in at.get(kind))
+    expected = hashlib.sha256((BUNDLED / "institutions.csv").read_bytes()).hexdigest()
+    assert expected not in shown and str(BUNDLED) not in shown and "mart_" not in shown
 
 
 def test_every_table_downloads_in_three_formats_with_a_citation(bundled_db):

@@ -63,13 +63,18 @@ def test_matrix_symbols_on_met_cells_are_white():
     heatmaps = {tr["name"]: tr for tr in spec["data"] if tr["type"] == "heatmap"}
     assert heatmaps["met"]["textfont"]["color"] == "#FFFFFF"
     assert heatmaps["partially_met"]["textfont"]["color"] == "#000000"
-    # Every met cell carries its symbol and the illustrative mark.
-    assert {x for row in heatmaps["met"]["text"] for x in row} == {"●†"}
+    # Every cell is illustrative: the symbol alone in each cell, the chart marked once.
+    assert {x for row in heatmaps["met"]["text"] for x in row} == {"●"}
+    assert "†" in spec["layout"]["title"]["text"]
 
 
 def test_matrix_height_follows_the_rows_and_the_legend_stays_below_the_grid():
-    one = figures.autonomy_matrix(_cells(["PER"]), title="t", lang="es", institutions=["PER"])
-    nine = figures.autonomy_matrix(_cells(NINE), title="t", lang="es", institutions=list(NINE))
+    # One sourced cell among illustrative ones: the cells are marked † and a footnote explains.
+    def mixed(cells):
+        return cells.with_columns(pl.when(pl.int_range(pl.len()) == 0).then(pl.lit("sourced"))
+                                  .otherwise(pl.col("data_status")).alias("data_status"))
+    one = figures.autonomy_matrix(mixed(_cells(["PER"])), title="t", lang="es", institutions=["PER"])
+    nine = figures.autonomy_matrix(mixed(_cells(NINE)), title="t", lang="es", institutions=list(NINE))
     assert nine.layout.height - one.layout.height == 8 * 44  # 44 px per institution row
     for fig in (one, nine):
         assert fig.layout.legend.y < 0  # under the grid, never over the labels
@@ -103,14 +108,17 @@ GEOMETRIES = {  # rough boxes where the countries are; only CRI and PAN under 20
 
 
 def _map(values: dict[str, float], status="illustrative"):
-    df = pl.DataFrame([{"iso3": c, "value": v, "n": None, "data_status": status} for c, v in values.items()],
+    df = pl.DataFrame([{"iso3": c, "value": v, "n": None,
+                        "data_status": status if isinstance(status, str) else status(c)}
+                       for c, v in values.items()],
                       schema={"iso3": pl.String, "value": pl.Float64, "n": pl.Int64, "data_status": pl.String})
     return figures.to_json(figures.choropleth_two_panels(df, GEOMETRIES, title="t", unit="percent",
                                                          lang="es"))
 
 
 def test_map_shows_all_nine_and_explains_no_data_without_text_legend_glyphs():
-    spec = _map({c: 10.0 * i for i, c in enumerate(NINE) if c != "CHL"})
+    spec = _map({c: 10.0 * i for i, c in enumerate(NINE) if c != "CHL"},
+                status=lambda c: "sourced" if c == "PER" else "illustrative")
     shown = {loc for tr in spec["data"] if tr["type"] == "choropleth" for loc in tr["locations"]}
     assert shown == set(NINE)
     legend = [tr for tr in spec["data"] if tr.get("showlegend")]
@@ -121,10 +129,11 @@ def test_map_shows_all_nine_and_explains_no_data_without_text_legend_glyphs():
     assert "† Incluye valores ilustrativos" in notes
 
 
-def test_map_colour_bar_beside_the_maps_and_panels_a_fair_size():
+def test_map_colour_bar_under_the_maps_and_panels_a_fair_size():
     spec = _map({c: float(i) for i, c in enumerate(NINE)}, status="sourced")
     colorbar = spec["layout"]["coloraxis"]["colorbar"]
-    assert colorbar["x"] >= 1.0 and colorbar.get("orientation", "v") == "v"
+    # Under the maps, across: a colour bar beside them left each map a sliver at phone width.
+    assert colorbar["orientation"] == "h" and colorbar["y"] < 0
     americas, iberia = (spec["layout"][g]["domain"]["x"] for g in ("geo", "geo2"))
     assert americas[1] <= iberia[0]  # side by side, not overlapping
     assert min(americas[1] - americas[0], iberia[1] - iberia[0]) >= 0.4
