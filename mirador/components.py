@@ -22,7 +22,7 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from mirador import db, i18n, palette, queries
+from mirador import db, exports, i18n, palette, queries
 from mirador import formatting as fmt
 from mirador.i18n import t
 
@@ -270,7 +270,7 @@ def chart_block(fig: go.Figure, *, title: str, data: pl.DataFrame, lang: str, ke
     with st.expander(t("show_data", lang) + f": {title}"):
         table = data_table(data, lang)
         dataframe(table, lang)
-        st.download_button(t("download_csv", lang), table.write_csv().encode("utf-8"),
+        st.download_button(t("download_csv", lang), exports.csv_bytes(table, lang),
                            file_name=f"mirador_{key}_{lang}.csv", mime="text/csv",
                            on_click="ignore", key=f"download_{key}")
 

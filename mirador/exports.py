@@ -116,8 +116,8 @@ def parquet_bytes(df: pl.DataFrame, cite: str) -> bytes:
     return buffer.getvalue()
 
 
-def to_bytes(df: pl.DataFrame, fmt_key: str, table: str, cite: str, lang: str = "en") -> bytes:
-    """The table in one of FORMATS (`lang` sets the CSV separators; "en" until every caller passes it)."""
+def to_bytes(df: pl.DataFrame, fmt_key: str, table: str, cite: str, lang: str) -> bytes:
+    """The table in one of FORMATS (`lang` sets the CSV separators and decimal mark)."""
     if fmt_key == "csv":
         return csv_bytes(df, lang)
     if fmt_key == "xlsx":

@@ -3,7 +3,7 @@ import polars as pl
 import streamlit as st
 
 import catalogue
-from mirador import components, figures, palette, queries, state
+from mirador import components, exports, figures, palette, queries, state
 from mirador import formatting as fmt
 from mirador.i18n import (indicator_definition, indicator_label, indicator_unit,
                           indicator_unit_label, institution_label, t)
@@ -20,6 +20,9 @@ st.markdown(t("compare_intro", lang))
 
 # ---- selection
 all_institutions = queries.institution_codes()
+if len(all_institutions) < MIN_INSTITUTIONS:  # data of one institution: nothing to compare with
+    st.info(t("compare_needs_two", lang, name=", ".join(institution_label(c, lang) for c in all_institutions)))
+    st.stop()
 all_indicators = [r["indicator_id"] for r in catalogue.indicators()]
 chosen = state.institutions(all_institutions, lang, label_key="compare_select_institutions",
                             default=[c for c in DEFAULT_INSTITUTIONS if c in all_institutions])
@@ -67,7 +70,7 @@ components.dataframe(pl.DataFrame([
      **{institution_label(c, lang): _cell(i, c) for c in chosen}}
     for i in indicators]), lang)
 st.caption(t("compare_table_note", lang) + " " + components.source_line(snapshot, lang))
-st.download_button(t("download_csv", lang), components.data_table(snapshot, lang).write_csv().encode("utf-8"),
+st.download_button(t("download_csv", lang), exports.csv_bytes(components.data_table(snapshot, lang), lang),
                    file_name=f"mirador_compare_{year}_{lang}.csv", mime="text/csv", on_click="ignore",
                    key="download_compare_table")
 

@@ -102,6 +102,6 @@ for table in queries.EXPORT_TABLES:
             fmt_key.upper() if fmt_key != "xlsx" else "Excel",
             # Deferred: the file is built only when someone clicks (runs off the page script).
             data=lambda table=table, fmt_key=fmt_key: exports.to_bytes(
-                queries.export_table(table), fmt_key, table, cite),
+                queries.export_table(table), fmt_key, table, cite, lang),
             file_name=exports.file_name(table, fmt_key, loaded_at), mime=exports.FORMATS[fmt_key][1],
             on_click="ignore", key=f"download_{table}_{fmt_key}")

@@ -3,7 +3,7 @@ import polars as pl
 import streamlit as st
 
 import catalogue
-from mirador import components, figures, queries, state
+from mirador import components, exports, figures, queries, state
 from mirador import formatting as fmt
 from mirador.i18n import indicator_label, institution_label, t, vocab_label
 
@@ -107,9 +107,10 @@ for column, name in zip(st.columns(len(TABLE_FILTERS)), TABLE_FILTERS):
                                format_func=lambda c, n=name: vocab_label(n, c, lang), container=column)
     if picked:
         filtered = filtered.filter(pl.col(name).is_in(picked))
-st.caption(t("rows_shown", lang, n=fmt.integer(filtered.height, lang), total=fmt.integer(public.height, lang)))
+st.caption(t("rows_shown" if filtered.height < public.height else "rows_shown_all", lang,
+             n=fmt.integer(filtered.height, lang), total=fmt.integer(public.height, lang)))
 table = components.data_table(filtered.drop("year_issued"), lang)
 components.dataframe(table, lang, height=420)
-st.download_button(t("download_csv", lang), table.write_csv().encode("utf-8"),
+st.download_button(t("download_csv", lang), exports.csv_bytes(table, lang),
                    file_name=f"mirador_public_recommendations_{lang}.csv", mime="text/csv",
                    on_click="ignore", key="download_public_recommendations")

@@ -57,14 +57,14 @@ TABLE = pl.DataFrame({"iso3": ["PER", "ESP"], "name": ["Defensoría del Pueblo",
 
 def test_citation_per_language():
     assert exports.citation("en", LOADED, True) == (
-        "Mirador: national preventive mechanisms of nine Ibero-American Ombuds institutions, data as of "
+        "Mirador: national preventive mechanisms in Ombuds institutions, data as of "
         "November 28, 2026, 18:51 UTC. APT / Mirador project; partly illustrative data (data_status column).")
     assert exports.citation("pt", LOADED, False).endswith("dados à data de 28 de novembro de 2026, 18:51 UTC. "
                                                           "APT / projeto Mirador.")
 
 
 def test_csv_round_trip_keeps_accents_and_missing():
-    raw = exports.to_bytes(TABLE, "csv", "t", "cite")
+    raw = exports.to_bytes(TABLE, "csv", "t", "cite", "en")
     assert raw.startswith(b"\xef\xbb\xbf")
     back = pl.read_csv(io.BytesIO(raw))
     assert back["name"].to_list() == ["Defensoría del Pueblo", "España"]
@@ -72,7 +72,7 @@ def test_csv_round_trip_keeps_accents_and_missing():
 
 
 def test_excel_round_trip_with_citation_sheet():
-    raw = exports.to_bytes(TABLE, "xlsx", "mart_indicator_values", "the citation")
+    raw = exports.to_bytes(TABLE, "xlsx", "mart_indicator_values", "the citation", "en")
     back = pl.read_excel(io.BytesIO(raw), sheet_name="mart_indicator_values")
     assert back["name"].to_list() == ["Defensoría del Pueblo", "España"]
     assert back["value"].to_list() == [1.5, None]
@@ -80,7 +80,7 @@ def test_excel_round_trip_with_citation_sheet():
 
 
 def test_parquet_round_trip_with_citation_metadata():
-    raw = exports.to_bytes(TABLE, "parquet", "t", "the citation")
+    raw = exports.to_bytes(TABLE, "parquet", "t", "the citation", "en")
     assert pl.read_parquet(io.BytesIO(raw)).equals(TABLE)
     assert pq.read_metadata(io.BytesIO(raw)).metadata[b"citation"] == b"the citation"
 
