@@ -17,10 +17,153 @@ import catalogue
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)  # Excel serial 1 = 1900-01-01 (with Excel's leap-year bug)
 
-# Numbers: "1234.5", "1234,5", "1.234,5", "1.234.567", "1,234.5", "1 234,5", "45 %".
-_PLAIN = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
-_DECIMAL_COMMA = r"^[+-]?\d+(\.\d{3})*(,\d+)?$"      # dots group thousands, comma is the decimal mark
-_THOUSANDS_COMMA = r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$"  # checked after the above: "1,234" is 1.234
+# Numbers. A value shows its separators when it has two groups (1.234.567), both
+# marks (1.234,5 / 1,234.5), space groups (1 234,5), a leading 0 (0,125), four or
+# more digits before the mark (1234,567) or a mark not followed by exactly three
+# digits (12,5 / 58.3). Only "one mark + three digits" (1.000, 1,000, 12.345) can
+# be either a decimal or a thousands mark: the column decides (see `number_convention`).
+_SIGN = r"^[+-]?"
+_GROUP_SPACES = " \u00a0\u202f'"   # space, no-break space, narrow no-break space, apostrophe (1'234.5)
+NUMBER_FORMS: dict[str, str] = {          # checked in this order; the first that matches is the form
+    "integer": _SIGN + r"\d+$",
+    "exponent": _SIGN + r"(\d+\.?\d*|\.\d+)[eE][+-]?\d+$",
+    "ambiguous_point": _SIGN + r"[1-9]\d{0,2}\.\d{3}$",
+    "ambiguous_comma": _SIGN + r"[1-9]\d{0,2},\d{3}$",
+    "decimal_point": _SIGN + r"(\d+\.\d*|\.\d+)$",
+    "decimal_comma": _SIGN + r"(\d+,\d*|,\d+)$",
+    "point_groups": _SIGN + r"\d{1,3}(\.\d{3})+(,\d+)?$",      # 1.234.567 or 1.234,5: the comma is the decimal mark
+    "comma_groups": _SIGN + r"\d{1,3}(,\d{3})+(\.\d+)?$",      # 1,234,567 or 1,234.5: the point is the decimal mark
+    "space_groups_comma": _SIGN + rf"\d{{1,3}}([{_GROUP_SPACES}]\d{{3}})+,\d+$",
+    "space_groups_point": _SIGN + rf"\d{{1,3}}([{_GROUP_SPACES}]\d{{3}})+\.\d+$",
+    "space_groups": _SIGN + rf"\d{{1,3}}([{_GROUP_SPACES}]\d{{3}})+$",
+}
+# Which decimal mark each form shows (forms not listed show none).
+DECIMAL_COMMA, DECIMAL_POINT = ",", "."
+FORM_SHOWS = {"decimal_point": DECIMAL_POINT, "comma_groups": DECIMAL_POINT, "space_groups_point": DECIMAL_POINT,
+              "decimal_comma": DECIMAL_COMMA, "point_groups": DECIMAL_COMMA, "space_groups_comma": DECIMAL_COMMA}
+
+
+@dataclass(frozen=True)
+class NumberConvention:
+    """The decimal mark of one column, decided once from its values that show it.
+
+    `decimal` is None when the column does not show it (or shows both); then
+    `undecided` says why, and values like 1.000 are rejected rather than guessed.
+    """
+    decimal: str | None
+    undecided: str = ""
+
+
+TYPED = NumberConvention(DECIMAL_POINT)  # numbers a workbook stores as numbers: text made by the reader
+UNDECIDED = NumberConvention(None, "nothing else in the column shows whether '.' or ',' marks the decimals")
+
+
+def _number_text(text: pl.Expr) -> pl.Expr:
+    """Trimmed, with a trailing percent sign dropped (45 % = 45) and a typographic minus as '-'."""
+    return text.str.strip_chars().str.replace("\u2212", "-", literal=True).str.replace(r"\s*%$", "")
+
+
+def number_form(text: pl.Expr) -> pl.Expr:
+    """The name of the NUMBER_FORMS entry `text` matches, or null when it is not a number."""
+    s = _number_text(text)
+    form = pl.lit(None, pl.String)
+    for name, pattern in reversed(NUMBER_FORMS.items()):
+        form = pl.when(s.str.contains(pattern)).then(pl.lit(name)).otherwise(form)
+    return form
+
+
+def number(text: pl.Expr, convention: NumberConvention = UNDECIDED) -> pl.Expr:
+    """Float64 of `text` read by its form and the column's convention; null when it is not a
+    finite number or when it is ambiguous under the convention."""
+    s, form = _number_text(text), number_form(text)
+    without_groups = s.str.replace_all(f"[{_GROUP_SPACES}]", "")
+    comma_as_point = s.str.replace(",", ".", literal=True)
+    thousands_point = s.str.replace_all(".", "", literal=True)
+    thousands_comma = s.str.replace_all(",", "", literal=True)
+    plain = (
+        pl.when(form.is_in(["integer", "exponent", "decimal_point"])).then(s)
+        .when(form == "decimal_comma").then(comma_as_point)
+        .when(form == "point_groups").then(thousands_point.str.replace(",", ".", literal=True))
+        .when(form == "comma_groups").then(thousands_comma)
+        .when(form.str.starts_with("space_groups")).then(without_groups.str.replace(",", ".", literal=True))
+        .when(form == "ambiguous_point")
+        .then({DECIMAL_COMMA: thousands_point, DECIMAL_POINT: s}.get(convention.decimal, pl.lit(None, pl.String)))
+        .when(form == "ambiguous_comma")
+        .then({DECIMAL_COMMA: comma_as_point, DECIMAL_POINT: thousands_comma}.get(
+            convention.decimal, pl.lit(None, pl.String)))
+    )
+    value = plain.cast(pl.Float64, strict=False)
+    return pl.when(value.is_finite()).then(value)  # 1e999 is no figure: inf would spread to every ratio
+
+
+def _read_as_decimal(form: pl.Expr, convention: NumberConvention) -> pl.Expr:
+    """An ambiguous value that this convention reads as a decimal number (1,000 = 1 with decimal commas)."""
+    decimal_form = {DECIMAL_COMMA: "ambiguous_comma", DECIMAL_POINT: "ambiguous_point"}.get(convention.decimal)
+    return form == decimal_form if decimal_form else pl.lit(False)
+
+
+def integer(text: pl.Expr, convention: NumberConvention = UNDECIDED) -> pl.Expr:
+    """A whole number. 1.000 read as a decimal is 1.0: for a count that reading is not trusted."""
+    value = number(text, convention)
+    value = pl.when(_read_as_decimal(number_form(text), convention)).then(None).otherwise(value)
+    return pl.when(value == value.floor()).then(value).otherwise(None).cast(pl.Int64, strict=False)
+
+
+def number_convention(texts: pl.Series, semicolon_file: bool = False) -> NumberConvention:
+    """The decimal mark a column's own values show (each distinct value counted once).
+
+    Both marks shown, or none, leaves it undecided. A semicolon-separated file is how
+    Spanish and Portuguese Excel saves decimal-comma numbers: there, a column showing a
+    decimal point is contradicting its file, so it is left undecided as well.
+    """
+    forms = (pl.DataFrame({"text": texts.drop_nulls().unique()}, schema={"text": pl.String})
+             .with_columns(number_form(pl.col("text")).replace_strict(FORM_SHOWS, default=None).alias("shows"))
+             .drop_nulls("shows").sort("text"))
+    example = {mark: forms.filter(pl.col("shows") == mark).get_column("text").head(1).to_list()
+               for mark in (DECIMAL_COMMA, DECIMAL_POINT)}
+    comma, point = example[DECIMAL_COMMA], example[DECIMAL_POINT]
+    if comma and point:
+        return NumberConvention(None, f"the column writes numbers both ways, e.g. {comma[0]!r} and {point[0]!r}")
+    if comma:
+        return NumberConvention(DECIMAL_COMMA)
+    if point and semicolon_file:
+        return NumberConvention(None, f"the column writes {point[0]!r} with a decimal point, but the file is "
+                                      "separated by semicolons, as decimal-comma spreadsheets save it")
+    if point:
+        return NumberConvention(DECIMAL_POINT)
+    return UNDECIDED
+
+
+def number_problem(text: pl.Expr, convention: NumberConvention, whole: bool) -> pl.Expr:
+    """Why `text` is not accepted as a number under `convention`, in words; null when that is
+    not about the separators or the size (the generic "expected a number" then applies)."""
+    s, form = _number_text(text), number_form(text)
+    parts = s.str.extract_groups(r"^([+-]?)(\d+)([.,])(\d{3})$")
+    sign, units, mark, thousandths = (parts.struct.field(str(i)) for i in (1, 2, 3, 4))
+    as_thousands = sign + units + thousandths                     # 1.000 -> 1000
+    fraction = thousandths.str.strip_chars_end("0")
+    as_decimal = pl.when(fraction == "").then(sign + units).otherwise(sign + units + "." + fraction)
+    # How to write the decimal reading so it cannot be misread: 1,5 or 1,1320 (a fourth digit).
+    decimal_written = (pl.when(fraction == "").then(sign + units)
+                       .when(fraction.str.len_chars() < 3).then(sign + units + mark + fraction)
+                       .otherwise(sign + units + mark + fraction + "0"))
+    ambiguous = form.str.starts_with("ambiguous")
+    if whole:
+        reason = (f"in this column '{convention.decimal}' marks decimals" if convention.decimal
+                  else convention.undecided)
+        words = (pl.lit("a whole number written one way only: ") + s + " is " + as_thousands
+                 + " with a thousands separator but " + as_decimal + " with a decimal mark (" + reason
+                 + "); write " + as_thousands + " without the separator")
+        unclear = ambiguous & (pl.lit(convention.decimal is None) | _read_as_decimal(form, convention))
+    else:
+        words = (pl.lit("a number written one way only: ") + s + " can be read as " + as_decimal
+                 + " or as " + as_thousands + " (" + pl.lit(convention.undecided) + "); write " + as_thousands
+                 + " (or " + decimal_written + " if " + as_decimal + " is meant)")
+        unclear = ambiguous & pl.lit(convention.decimal is None)
+    too_large = form.is_not_null() & ~ambiguous & ~number(text, convention).is_finite().fill_null(False)
+    return (pl.when(unclear).then(words)
+            .when(too_large).then(pl.lit("a finite number (this one is too large to be a figure)")))
+
 
 # Dates: ISO (time part allowed, as Excel date cells come out), dd/mm/yyyy, Excel serial.
 _YMD = r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
@@ -30,23 +173,6 @@ _SERIAL_RANGE = (10_000, 2_958_465)  # 1927-05-18 .. 9999-12-31: a 4-digit year 
 
 # Above this share of unique values, parsing the column directly is cheaper than via uniques.
 _UNIQUE_SHARE = 0.5
-
-
-def number(text: pl.Expr) -> pl.Expr:
-    s = text.str.replace_all(r"[\s\u00a0\u202f'%]", "")
-    return (
-        pl.when(s.str.contains(_PLAIN)).then(s)
-        .when(s.str.contains(_DECIMAL_COMMA))
-        .then(s.str.replace_all(".", "", literal=True).str.replace(",", ".", literal=True))
-        .when(s.str.contains(_THOUSANDS_COMMA)).then(s.str.replace_all(",", "", literal=True))
-        .otherwise(None)
-        .cast(pl.Float64, strict=False)
-    )
-
-
-def integer(text: pl.Expr) -> pl.Expr:
-    value = number(text)
-    return pl.when(value == value.floor()).then(value).otherwise(None).cast(pl.Int64, strict=False)
 
 
 def _ymd(year: pl.Expr, month: pl.Expr, day: pl.Expr) -> pl.Expr:
@@ -91,7 +217,8 @@ def parse_frame(frame: pl.DataFrame, parsers: list[ColumnParser]) -> pl.DataFram
     """
     if not parsers:
         return frame
-    uniques = frame.select([pl.col(p.raw).drop_nulls().unique().implode() for p in parsers]).row(0)
+    uniques = frame.select([pl.col(p.raw).drop_nulls().unique().implode().alias(str(i))  # two parsers may share a column
+                            for i, p in enumerate(parsers)]).row(0)
     expressions = []
     for parser, values in zip(parsers, uniques):
         values = pl.Series(values, dtype=pl.String)

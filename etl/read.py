@@ -3,24 +3,54 @@
 Everything is read as text (nothing is guessed here): parsing and checking is
 `validate`'s job, so a CSV folder and a workbook go through exactly the same
 code after this step. Row numbers follow the spreadsheet: the header is row 1.
+
+What is read is all there is, or a problem says what is not: a CSV row with more
+or fewer fields than its header, an unclosed quote, control characters, a cell
+longer than its column allows, a spreadsheet error cell (#N/A), two files for one
+table and a link that leads out of the source folder are each reported, never
+silently cut, skipped or followed.
 """
 from __future__ import annotations
 
 import codecs
+import csv
 import hashlib
+import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
 
 from catalogue import fold
-from etl.contracts import INPUT_TABLES, INPUT_TABLES_BY_NAME, NUMBER
-from etl.problems import Problem
+from etl import parse
+from etl.contracts import INPUT_TABLES, INPUT_TABLES_BY_NAME, INTEGER, NUMBER, TEXT
+from etl.problems import ECHO_CHARS, Problem
 
 ROW = "__row"                 # spreadsheet row number column carried through validation
 DELIMITERS = (",", ";", "\t")
+DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
 IGNORED_SHEETS = {"readme", "leeme", "leia me", "leiame"}
 SNIFF_BYTES = 64 * 1024
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+MAX_LISTED_ROWS = 20          # rows listed per kind of reading problem and column; the last says how many more
+
+# Longest cell each column accepts, in characters: a 1 MB "name" is a pasting accident.
+SHORT_CELL, NAME_CELL, LONG_TEXT_CELL = 100, 500, 5_000
+LONG_TEXT_COLUMNS = {"note", "evidence", "source", "source_url", "quote", "npm_designation_instrument"}
+
+# Characters no one types and no one can see; tab and line breaks are ordinary text.
+CONTROL_CHARACTERS = r"[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]"
+_CONTROL_RE = re.compile(CONTROL_CHARACTERS)
+_C0_BYTES = bytes(b for b in range(0x20) if b not in b"\t\n\r") + b"\x7f"
+_C1_UTF8 = re.compile(rb"\xc2[\x80-\x9f]")
+CELL_CHECKS = ("control", "error", "length")
+
+# What a spreadsheet shows when a formula fails (a CSV saved from it holds the same words).
+SPREADSHEET_ERRORS = ("#N/A", "#DIV/0!", "#REF!", "#VALUE!", "#NAME?", "#NUM!", "#NULL!", "#GETTING_DATA",
+                      "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#UNKNOWN!", "#CONNECT!", "#BUSY!")
+CALAMINE_ERRORS = {"NA": "#N/A", "Div0": "#DIV/0!", "Ref": "#REF!", "Value": "#VALUE!", "Name": "#NAME?",
+                   "Num": "#NUM!", "Null": "#NULL!", "GettingData": "#GETTING_DATA"}
 
 
 @dataclass
@@ -29,6 +59,11 @@ class RawTable:
     frame: pl.DataFrame       # all String columns (header as typed) + ROW
     file: str                 # file name shown in messages
     sheet: str | None = None  # sheet name for workbooks
+    delimiter: str | None = None  # CSV field separator (a ';' file is how es/pt Excel saves decimal commas)
+    # Workbooks: per number column holding a value like 1.000, the rows whose cell was text
+    # (the others were stored as numbers, which are exact). None: every cell was text (CSV).
+    text_cell_rows: dict[str, list[int]] | None = None
+    first_column: int | None = None  # workbooks: sheet column number (A = 1) of the frame's first column
 
 
 @dataclass
@@ -47,12 +82,20 @@ class RawSource:
     warnings: list[str] = field(default_factory=list)
 
 
+class UnreadableCsv(ValueError):
+    """A CSV whose rows cannot be told apart (e.g. an unclosed quote); `.problem` says where."""
+
+    def __init__(self, problem: Problem):
+        self.problem = problem
+        super().__init__(str(problem))
+
+
 def read_source(path: str | Path) -> RawSource:
     """Read a folder of CSVs or one .xlsx workbook."""
     path = Path(path)
     if path.is_dir():
         return _read_folder(path)
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
+    if path.suffix.lower() in WORKBOOK_SUFFIXES:
         return _read_workbook(path)
     if path.suffix.lower() == ".csv":
         # A single CSV: read the folder it sits in (the other tables live beside it).
@@ -63,46 +106,115 @@ def read_source(path: str | Path) -> RawSource:
 # ---------------------------------------------------------------------------- CSV
 def _read_folder(folder: Path) -> RawSource:
     source = RawSource(folder)
-    csv_by_table: dict[str, Path] = {}
-    for csv_path in sorted(folder.glob("*")):
-        if csv_path.suffix.lower() != ".csv" or not csv_path.is_file():
-            continue
-        table = _table_for(csv_path.stem)
-        if table is None:
-            source.warnings.append(f"{csv_path.name}: not one of the expected tables; ignored")
-        else:
-            csv_by_table[table] = csv_path
+    files_by_table = _files_by_table(folder, source)
     for table in INPUT_TABLES:
-        csv_path = csv_by_table.get(table.name)
-        if csv_path is None:
-            if not table.optional:
+        paths = files_by_table.get(table.name, [])
+        if not paths:
+            already_said = any(p.table == table.name for p in source.problems)  # e.g. a link out of the folder
+            if not table.optional and not already_said:
                 source.problems.append(Problem(
                     file=f"{table.name}.csv", column=None, row=None, value=None,
                     expected=f"a file {table.name}.csv in {folder}", table=table.name))
             continue
-        data = csv_path.read_bytes()
-        try:
-            frame = read_csv_bytes(data)
-        except Exception as exc:  # a malformed file is a problem to report, not a crash
-            source.problems.append(Problem(file=csv_path.name, row=None, column=None, value=None,
-                                           expected=f"a readable CSV file ({exc})", table=table.name))
+        if len(paths) > 1:
+            names = " and ".join(p.name for p in paths)
+            source.problems.append(Problem(
+                file=paths[0].name, row=None, column=None, value=None, table=table.name,
+                expected=f"one file for table {table.name}, but {names} both are: keep the right one "
+                         "and move the other out of the folder (neither was read)"))
             continue
-        frame = _drop_empty_tail_rows(frame)
-        source.tables[table.name] = RawTable(table.name, frame, csv_path.name)
-        source.files.append(SourceFile(csv_path.name, hashlib.sha256(data).hexdigest(), frame.height))
+        [path] = paths
+        if path.suffix.lower() != ".csv":
+            source.problems.append(Problem(
+                file=path.name, row=None, column=None, value=None, table=table.name,
+                expected=f"a CSV file: a folder is read as one CSV per table, so {path.name} is not read "
+                         f"(save it as {table.name}.csv, or give the workbook itself as the source)"))
+            continue
+        _read_csv_table(path, table.name, source)
     return source
 
 
-def windows_1252_to_utf8(data: bytes) -> bytes:
+def _files_by_table(folder: Path, source: RawSource) -> dict[str, list[Path]]:
+    """Each table's candidate files in the folder; links out of it and stray files are reported."""
+    inside = folder.resolve()
+    by_table: dict[str, list[Path]] = {}
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith((".", "~$")) or (path.is_dir() and not path.is_symlink()):
+            continue  # hidden files, Excel's lock files (~$book.xlsx), sub-folders
+        target = path.resolve()
+        table = _table_for(path.stem)
+        if not target.is_relative_to(inside):
+            source.problems.append(Problem(
+                file=path.name, row=None, column=None, value=None, table=table or "",
+                expected=f"a file inside the source folder: {path.name} is a link to {target}, "
+                         "outside it (copy the file into the folder instead)"))
+        elif not path.is_file():
+            if table:
+                source.problems.append(Problem(file=path.name, row=None, column=None, value=None, table=table,
+                                               expected="a file that can be read (this is a link to nothing)"))
+        elif table is not None:
+            by_table.setdefault(table, []).append(path)
+        elif path.suffix.lower() == ".csv":
+            source.warnings.append(f"{path.name}: not one of the expected tables; ignored")
+        else:
+            source.warnings.append(f"{path.name}: not read (a folder is read as one CSV file per table)")
+    return by_table
+
+
+def _read_csv_table(path: Path, table: str, source: RawSource) -> None:
+    data = path.read_bytes()
     try:
-        return data.decode("cp1252").encode("utf-8")
+        frame, delimiter, problems = read_csv_file(data, path.name, table)
+    except Exception as exc:  # a malformed file is a problem to report, not a crash
+        source.problems.append(Problem(file=path.name, row=None, column=None, value=None, table=table,
+                                       expected=f"a readable CSV file ({_short(exc)})"))
+        return
+    source.problems.extend(problems)
+    if frame is None:
+        return
+    frame = _drop_empty_tail_rows(frame)
+    # Control characters were looked for by read_csv_file, on the whole text at once.
+    source.problems.extend(cell_problems(frame, table, path.name, checks=("error", "length")))
+    source.tables[table] = RawTable(table, frame, path.name, delimiter=delimiter)
+    source.files.append(SourceFile(path.name, hashlib.sha256(data).hexdigest(), frame.height))
+
+
+def windows_1252_to_utf8(data: bytes) -> bytes:
+    return _windows_1252(data).encode("utf-8")
+
+
+def _windows_1252(data: bytes) -> str:
+    try:
+        return data.decode("cp1252")
     except UnicodeDecodeError:  # bytes cp1252 leaves undefined: latin-1 maps every byte
-        return data.decode("latin-1").encode("utf-8")
+        return data.decode("latin-1")
 
 
-def sniff_delimiter(data: bytes) -> str:
+def decode_csv(data: bytes) -> str:
+    """UTF-8 (BOM or not), UTF-16 with its BOM (Excel's "Unicode text"), else Windows-1252."""
+    return _text_and_utf8(data)[0]
+
+
+def _text_and_utf8(data: bytes) -> tuple[str, bytes]:
+    """The text and its UTF-8 bytes (the file's own bytes when it already is UTF-8: no second copy)."""
+    for bom, codec in ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
+        if data.startswith(bom):
+            text = data[len(bom):].decode(codec, errors="strict")
+            return text, text.encode("utf-8")
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8):]
+    try:
+        return data.decode("utf-8"), data
+    except UnicodeDecodeError:
+        text = _windows_1252(data)
+        return text, text.encode("utf-8")
+
+
+def sniff_delimiter(data: bytes | str) -> str:
     """The delimiter that splits the header line most often (ties: comma)."""
-    head = data[:SNIFF_BYTES].decode("utf-8", errors="replace")
+    head = data[:SNIFF_BYTES]
+    if isinstance(head, bytes):
+        head = head.decode("utf-8", errors="replace")
     header = next((line for line in head.splitlines() if line.strip()), "")
     unquoted = "".join(part for i, part in enumerate(header.split('"')) if i % 2 == 0)
     counts = {d: unquoted.count(d) for d in DELIMITERS}
@@ -111,33 +223,227 @@ def sniff_delimiter(data: bytes) -> str:
 
 
 def read_csv_bytes(data: bytes) -> pl.DataFrame:
-    """UTF-8 (BOM or not) or Windows-1252, any of DELIMITERS, every cell as text."""
-    if data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8):]
-    # Leading blank lines would shift every row number: count and skip them.
-    blank_lines = 0
-    if data[:1] in (b"\r", b"\n"):
-        stripped = data.lstrip(b"\r\n")
-        blank_lines = data[: len(data) - len(stripped)].count(b"\n")
-        data = stripped
-    if not data or data.isspace():  # isspace stops at the first character: no copy of a big file
-        return pl.DataFrame({ROW: pl.Series([], dtype=pl.Int64)})
+    """Every cell as text; raises UnreadableCsv when the rows cannot be told apart."""
+    frame, _, problems = read_csv_file(data, "input.csv")
+    if frame is None:
+        raise UnreadableCsv(problems[0])
+    return frame
+
+
+def read_csv_file(data: bytes, file: str, table: str = "") -> tuple[pl.DataFrame | None, str, list[Problem]]:
+    """(all-text frame with ROW, delimiter, problems). The frame is None when the file cannot be
+    split into rows at all; rows with the wrong number of fields are kept and reported."""
     try:
-        # polars checks UTF-8 itself (no separate decode pass over a large file)
-        frame = _polars_csv(data, blank_lines)
-    except pl.exceptions.ComputeError as exc:
-        if "utf-8" not in str(exc).lower():
-            raise
-        frame = _polars_csv(windows_1252_to_utf8(data), blank_lines)
+        text, utf8 = _text_and_utf8(data)
+    except UnicodeDecodeError as exc:
+        return None, ",", [Problem(file=file, row=None, column=None, value=None, table=table,
+                                   expected=f"a text file in UTF-8, UTF-16 or Windows-1252 ({_short(exc)})")]
+    # Leading blank lines would shift every row number: count and skip them.
+    stripped = text.lstrip("\r\n")
+    blank_lines = text[: len(text) - len(stripped)].count("\n")
+    text, utf8 = stripped, utf8.lstrip(b"\r\n")
+    if not text.strip():
+        return pl.DataFrame({ROW: pl.Series([], dtype=pl.Int64)}), ",", []
+    delimiter = sniff_delimiter(text)
+    first_row = 1 + blank_lines  # the header's row number
+    lines = pl.Series("line", [text]).str.split("\n").explode().str.strip_suffix("\r")
+    try:
+        if '"' in text and (lines.str.count_matches('"', literal=True) % 2 == 1).any():
+            # A quoted value spans lines, or a quote is left open: only a record-by-record reader can tell.
+            frame, issues = _python_csv(text, delimiter, first_row)
+        else:
+            try:
+                frame = _polars_csv(utf8, delimiter, first_row)
+            except pl.exceptions.PolarsError:  # a quote polars will not take: read record by record instead
+                frame, issues = _python_csv(text, delimiter, first_row)
+            else:
+                issues = _field_count_issues(lines, delimiter, first_row)
+    except UnreadableCsv as unreadable:
+        broken = unreadable.problem
+        return None, delimiter, [Problem(file=file, row=broken.row, column=None, value=broken.value,
+                                         expected=broken.expected, table=table)]
+    problems = [Problem(file=file, row=row, column=None, value=value, expected=expected, table=table, more_rows=more)
+                for row, value, expected, more in issues]
+    if frame is not None and _has_control_characters(utf8):
+        problems += cell_problems(frame, table, file, checks=("control",))  # cell by cell only when there are some
+    return frame, delimiter, problems
+
+
+def _has_control_characters(utf8: bytes) -> bool:
+    """One pass in C over the whole file (a regex over 50 MB of text costs far more)."""
+    return len(utf8.translate(None, _C0_BYTES)) != len(utf8) or (b"\xc2" in utf8 and bool(_C1_UTF8.search(utf8)))
+
+
+def _polars_csv(utf8: bytes, delimiter: str, first_row: int) -> pl.DataFrame:
+    # Ragged rows are reported by _field_count_issues; truncating here only lets the rest be checked too.
+    frame = pl.read_csv(
+        utf8, separator=delimiter, infer_schema=False, has_header=True,
+        truncate_ragged_lines=True, row_index_name=ROW, row_index_offset=first_row + 1, raise_if_empty=False,
+    )
     return frame.with_columns(pl.col(ROW).cast(pl.Int64))
 
 
-def _polars_csv(data: bytes, blank_lines: int) -> pl.DataFrame:
-    return pl.read_csv(
-        data, separator=sniff_delimiter(data), infer_schema=False, has_header=True,
-        truncate_ragged_lines=True, row_index_name=ROW, row_index_offset=2 + blank_lines,
-        raise_if_empty=False,
-    )
+def _field_pattern(delimiter: str) -> str:
+    """One field, counted after a delimiter put in front of the line: quoted ("a, ""b"" c") or not."""
+    d = re.escape(delimiter)
+    return f'{d}(?:"(?:[^"]|"")*"[^{d}]*|[^{d}]*)'
+
+
+def _field_count_issues(lines: pl.Series, delimiter: str, first_row: int) -> list[tuple]:
+    """Rows (one per line: no value spans lines here) whose field count differs from the header's."""
+    d = re.escape(delimiter)
+    pattern = _field_pattern(delimiter)
+    frame = pl.DataFrame({"line": lines}).with_row_index("i")
+    if lines.str.contains('"', literal=True).any():
+        fields = (pl.lit(delimiter) + pl.col("line")).str.count_matches(pattern)
+    else:
+        fields = pl.col("line").str.count_matches(delimiter, literal=True) + 1
+    width = frame.head(1).select(fields).item()
+    # Empty fields at the end lose nothing (Excel pads rows that way): only filled ones count as extra.
+    filled = (pl.lit(delimiter) + pl.col("line").str.replace(f"[\\s{d}]*$", "")).str.count_matches(pattern)
+    # Count first (cheap, every line), look closer only at the few lines that differ.
+    counted = (frame.slice(1)
+               .with_columns(fields.alias("fields"))
+               .filter(pl.col("fields") != width)
+               .filter(~pl.col("line").str.contains(f"^[\\s{d}]*$"))  # blank rows: nothing to shift or lose
+               .filter((pl.col("fields") < width) | (filled > width)))
+    issues = []
+    total = counted.height
+    for n, (i, line, count) in enumerate(counted.head(MAX_LISTED_ROWS).iter_rows()):
+        more = total - MAX_LISTED_ROWS if n == MAX_LISTED_ROWS - 1 else 0
+        issues.append(_ragged(first_row + i, _fields(line, delimiter), width, delimiter, more))
+    return issues
+
+
+def _fields(line: str, delimiter: str) -> list[str]:
+    """One line's fields, to show what is extra (a stray carriage return is taken as text)."""
+    try:
+        return next(csv.reader(io.StringIO(line, newline=""), delimiter=delimiter), [])
+    except csv.Error:
+        return line.split(delimiter)
+
+
+def _ragged(row: int, record: list[str], width: int, delimiter: str, more: int) -> tuple:
+    name = DELIMITER_NAMES[delimiter]
+    if len(record) > width:
+        extra = delimiter.join(record[width:])
+        return (row, extra, f"{width} fields, as in the header; this row has {len(record)}, so the value(s) shown "
+                            f"would be lost (a {name} inside a value splits it: put that value in double quotes)",
+                more)
+    return (row, delimiter.join(record), f"{width} fields, as in the header; this row has {len(record)} (a value "
+                                         f"is missing, or a {name} or line break went astray)", more)
+
+
+def _python_csv(text: str, delimiter: str, first_row: int) -> tuple[pl.DataFrame, list[tuple]]:
+    """Record by record, as the csv module reads it (quotes only open at the start of a field)."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    records: list[list[str]] = []
+    last_line = 0
+    try:
+        for record in reader:
+            records.append(record)
+            last_line = reader.line_num
+    except csv.Error as exc:
+        raise UnreadableCsv(_broken_record(text, exc, len(records) + first_row, last_line + 1)) from None
+    if not records:
+        return pl.DataFrame({ROW: pl.Series([], dtype=pl.Int64)}), []
+    header, body = records[0], records[1:]
+    width = len(header)
+    issues, rows = [], []
+    for offset, record in enumerate(body, start=1):
+        if len(record) != width and any(v.strip() for v in record) and (
+                len(record) < width or any(v.strip() for v in record[width:])):
+            issues.append((first_row + offset, record))
+        rows.append([v if v != "" else None for v in (record + [""] * width)[:width]])
+    listed = [_ragged(row, record, width, delimiter, 0) for row, record in issues[:MAX_LISTED_ROWS]]
+    if len(issues) > MAX_LISTED_ROWS:
+        listed[-1] = listed[-1][:3] + (len(issues) - MAX_LISTED_ROWS,)
+    names = _unique_names(header)
+    columns = {name: pl.Series(name, [r[i] for r in rows], dtype=pl.String) for i, name in enumerate(names)}
+    frame = pl.DataFrame(columns).with_columns(
+        pl.int_range(first_row + 1, first_row + 1 + len(rows), dtype=pl.Int64).alias(ROW))
+    return frame.select(ROW, *names), listed
+
+
+def _broken_record(text: str, exc: csv.Error, row: int, line: int) -> Problem:
+    start = text.splitlines()[line - 1] if line - 1 < len(text.splitlines()) else ""
+    if "end of data" in str(exc):
+        expected = (f"a closing double quote: a value opened with \" on this row (line {line} of the file) "
+                    "is never closed, so the rest of the file would be read as one value")
+    else:
+        expected = (f"a well-formed row (line {line} of the file: {exc}): a value in double quotes must end "
+                    "with the quote right before the separator, and a quote inside it is written twice (\"\")")
+    return Problem(file="", row=row, column=None, value=start[: ECHO_CHARS * 2], expected=expected)
+
+
+# ---------------------------------------------------------------------------- cells
+def cell_problems(frame: pl.DataFrame, table: str, file: str, sheet: str | None = None,
+                  first_column: int | None = None, checks: tuple[str, ...] = CELL_CHECKS) -> list[Problem]:
+    """Control characters, spreadsheet errors (#N/A) and over-long cells, each naming row and column."""
+    columns = [c for c in frame.columns if c != ROW]
+    problems = [Problem(file=file, sheet=sheet, row=None, column=None, value=c,
+                        expected="a header without control characters", table=table)
+                for c in columns if "control" in checks and _CONTROL_RE.search(c)]
+    limits = {c: limit for c in columns if "length" in checks and (limit := _cell_limit(table, c))}
+    # Bytes are at least as many as characters: only a column whose longest cell passes in bytes is measured.
+    longest = frame.select([pl.col(c).str.len_bytes().max().alias(c) for c in limits]).row(0) if limits else ()
+    flags: list[tuple[str, str, pl.Expr]] = []
+    for column in columns:
+        value = pl.col(column)
+        if "control" in checks:
+            flags.append((column, "control", value.str.contains(CONTROL_CHARACTERS)))
+        if "error" in checks:
+            flags.append((column, "error", value.is_in(SPREADSHEET_ERRORS)))
+    for (column, limit), most in zip(limits.items(), longest):
+        if most is not None and most > limit:
+            flags.append((column, f"length:{limit}", pl.col(column).str.len_chars() > limit))
+    if not flags:
+        return problems
+    counts = frame.select([flag.fill_null(False).sum().alias(str(i)) for i, (_, _, flag) in enumerate(flags)]).row(0)
+    for (column, kind, flag), count in zip(flags, counts):
+        if not count:
+            continue
+        found = frame.filter(flag.fill_null(False)).select(ROW, column).head(MAX_LISTED_ROWS)
+        for n, (row, value) in enumerate(found.iter_rows()):
+            more = count - MAX_LISTED_ROWS if n == MAX_LISTED_ROWS - 1 else 0
+            where = f" in cell {_cell_name(first_column + columns.index(column))}{row}" if first_column else ""
+            problems.append(Problem(file=file, sheet=sheet, row=row, column=column, value=value, table=table,
+                                    expected=_cell_expected(kind, value, where), more_rows=more))
+    return problems
+
+
+def _cell_expected(kind: str, value: str, where: str) -> str:
+    if kind == "control":
+        return ("text without control characters (invisible codes such as NUL, \\x00, that no one types; "
+                "often a damaged file or one saved as UTF-16 without its mark): retype the value")
+    if kind == "error":
+        return (f"a value, not the spreadsheet error {value}{where} (a formula failed there: fix the formula, "
+                "type the value, or leave the cell blank if it is not known)")
+    limit = int(kind.split(":")[1])
+    return f"at most {limit:,} characters in this column (this value has {len(value):,})"
+
+
+def _cell_limit(table: str, header: str) -> int | None:
+    contract = INPUT_TABLES_BY_NAME.get(table)
+    name = fold(re.sub(r"_duplicated_\d+$", "", header)).replace(" ", "_")
+    column = next((c for c in contract.columns if c.name == name), None) if contract else None
+    if column is None:
+        return None  # not part of the table: ignored by validation, nothing of it is stored
+    if column.type != TEXT:
+        return SHORT_CELL
+    return LONG_TEXT_CELL if column.name in LONG_TEXT_COLUMNS else NAME_CELL
+
+
+def _cell_name(column_number: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(column_number)
+
+
+def _short(exc: BaseException) -> str:
+    """An exception's message, cut: some quote the whole rest of a file."""
+    text = " ".join(str(exc).split())
+    return text if len(text) <= 2 * ECHO_CHARS else text[: 2 * ECHO_CHARS] + "..."
 
 
 # ---------------------------------------------------------------------------- XLSX
@@ -150,55 +456,134 @@ def _read_workbook(path: Path) -> RawSource:
         reader = fastexcel.read_excel(data)
     except Exception as exc:  # not a workbook, or a damaged one: say so, do not crash
         source.problems.append(Problem(file=path.name, row=None, column=None, value=None,
-                                       expected=f"a readable .xlsx workbook ({exc})"))
+                                       expected=f"a readable .xlsx workbook ({_short(exc)})"))
         return source
-    sheet_by_table: dict[str, str] = {}
-    for sheet in reader.sheet_names:
-        if fold(sheet) in IGNORED_SHEETS:
-            continue
-        table = _table_for(sheet)
-        if table is None:
-            source.warnings.append(f"{path.name}, sheet {sheet!r}: not one of the expected tables; ignored")
-        else:
-            sheet_by_table[table] = sheet
+    sheet_by_table = _sheets_by_table(reader.sheet_names, path.name, source)
     total_rows = 0
     layout = _sheet_layout(path, sheet_by_table)
     for table in INPUT_TABLES:
         sheet = sheet_by_table.get(table.name)
         if sheet is None:
-            if not table.optional:
+            if not table.optional and table.name not in source.tables and not any(
+                    p.table == table.name for p in source.problems):
                 source.problems.append(Problem(
                     file=path.name, sheet=table.name, row=None, column=None, value=None,
                     expected=f"a sheet named {table.name}", table=table.name))
             continue
-        header_row, percent_rows = layout[sheet]
-        frame = _as_percent(_read_sheet(reader, sheet, header_row), percent_rows)
-        frame = _drop_empty_tail_rows(frame)
+        header_row, percent_rows, header_column = layout[sheet]
+        frame, first_column = _read_sheet(reader, sheet, header_row, header_column)
+        frame = _drop_empty_tail_rows(_as_percent(frame, percent_rows))
+        source.problems.extend(cell_problems(frame, table.name, path.name, sheet, first_column))
         total_rows += frame.height
-        source.tables[table.name] = RawTable(table.name, frame, path.name, sheet)
+        text_rows = _text_cell_rows(reader, sheet, frame, table.name, header_row, first_column)
+        source.tables[table.name] = RawTable(table.name, frame, path.name, sheet, text_cell_rows=text_rows,
+                                             first_column=first_column)
     source.files.append(SourceFile(path.name, hashlib.sha256(data).hexdigest(), total_rows))
     return source
 
 
-def _read_sheet(reader, sheet: str, header_row: int) -> pl.DataFrame:
+def _sheets_by_table(sheet_names: list[str], file: str, source: RawSource) -> dict[str, str]:
+    """Each table's sheet; two sheets for one table are reported and neither is read."""
+    candidates: dict[str, list[str]] = {}
+    for sheet in sheet_names:
+        if fold(sheet) in IGNORED_SHEETS:
+            continue
+        table = _table_for(sheet)
+        if table is None:
+            source.warnings.append(f"{file}, sheet {sheet!r}: not one of the expected tables; ignored")
+        else:
+            candidates.setdefault(table, []).append(sheet)
+    for table, sheets in candidates.items():
+        if len(sheets) > 1:
+            source.problems.append(Problem(
+                file=file, sheet=sheets[0], row=None, column=None, value=None, table=table,
+                expected=f"one sheet for table {table}, but sheets {' and '.join(map(repr, sheets))} both are: "
+                         "keep the right one (neither was read)"))
+    return {table: sheets[0] for table, sheets in candidates.items() if len(sheets) == 1}
+
+
+def _read_sheet(reader, sheet: str, header_row: int, header_column: int) -> tuple[pl.DataFrame, int]:
+    """The sheet as text, error cells as their code (#N/A), and the sheet column of its first column."""
     # dtypes="string" turns number cells into "2.5"/"2020" and date cells into
     # "2020-01-31 00:00:00", which the text parsers in `validate` understand.
     loaded = reader.load_sheet(sheet, header_row=None, dtypes="string")
-    grid = loaded.to_polars()
+    batch, errors = loaded.to_arrow_with_errors()
+    grid = pl.from_arrow(batch)
     if grid.height == 0:
-        return pl.DataFrame({ROW: pl.Series([], dtype=pl.Int64)})
+        return pl.DataFrame({ROW: pl.Series([], dtype=pl.Int64)}), header_column
+    grid = _with_error_codes(grid, errors)
     header = [("" if v is None else str(v)) for v in grid.row(0)]
+    # calamine starts its grid at the first used column; openpyxl says which column the header starts in.
+    first_filled = next((i for i, v in enumerate(header) if v.strip()), 0)
+    first_column = max(header_column - first_filled, 1)
     names = _unique_names(header)
     body = grid.slice(1).rename(dict(zip(grid.columns, names)))
-    return body.with_row_index(ROW, offset=header_row + 1).with_columns(pl.col(ROW).cast(pl.Int64))
+    frame = body.with_row_index(ROW, offset=header_row + 1).with_columns(pl.col(ROW).cast(pl.Int64))
+    return frame, first_column
+
+
+def _with_error_codes(grid: pl.DataFrame, errors) -> pl.DataFrame:
+    """calamine gives an error cell as blank (and says so aside): put its code back in the cell,
+    so that it is reported as the error it is rather than as a missing value."""
+    if errors is None:
+        return grid
+    by_column: dict[int, tuple[list[int], list[str]]] = {}
+    for error in errors.errors:
+        found = re.search(r"Error\((\w+)\)", error.detail)
+        if found:
+            row, column = error.position
+            rows, codes = by_column.setdefault(column, ([], []))
+            rows.append(row)
+            codes.append(CALAMINE_ERRORS.get(found.group(1), f"#{found.group(1).upper()}"))
+    for column, (rows, codes) in by_column.items():
+        name = grid.columns[column]
+        grid = grid.with_columns(grid.get_column(name).clone().scatter(rows, codes))
+    return grid
+
+
+def _text_cell_rows(reader, sheet: str, frame: pl.DataFrame, table: str, header_row: int,
+                    first_column: int) -> dict[str, list[int]]:
+    """Per number column holding a value like 1.000, the rows whose cell is text.
+
+    Stored numbers are exact; only text cells need the column's decimal mark. Loading the
+    column as booleans makes calamine name every text cell (numbers convert silently).
+    """
+    numbers = {c.name for c in INPUT_TABLES_BY_NAME[table].columns if c.type in (INTEGER, NUMBER)}
+    headers = [c for c in frame.columns if c != ROW]
+    wanted: dict[str, int] = {}
+    for index, header in enumerate(headers):
+        name = fold(re.sub(r"_duplicated_\d+$", "", header)).replace(" ", "_")
+        if name in numbers and name not in wanted and frame.select(
+                parse.number_form(pl.col(header)).str.starts_with("ambiguous").any()).item():
+            wanted[name] = index
+    if not wanted:
+        return {}
+    # use_columns counts from column A; error positions count from calamine's first column.
+    loaded = reader.load_sheet(sheet, header_row=None, dtypes="boolean",
+                               use_columns=[first_column - 1 + index for index in wanted.values()])
+    _, errors = loaded.to_arrow_with_errors()
+    text_rows: dict[str, list[int]] = {name: [] for name in wanted}
+    header_seen: set[str] = set()
+    by_index = {index: name for name, index in wanted.items()}
+    for error in errors.errors if errors is not None else []:
+        row, column = error.position
+        if column in by_index and "got 'String(" in error.detail:
+            if row == 0:
+                header_seen.add(by_index[column])  # the header is text: this is the right column
+            else:
+                text_rows[by_index[column]].append(header_row + row)
+    # A column whose header was not found where expected: treat every cell as text (the safe reading).
+    return {name: rows if name in header_seen else frame.get_column(ROW).to_list()
+            for name, rows in text_rows.items()}
 
 
 # Above this many rows, scanning cell formats with openpyxl would dominate the read.
 PERCENT_SCAN_MAX_ROWS = 200_000
 
 
-def _sheet_layout(path: Path, sheet_by_table: dict[str, str]) -> dict[str, tuple[int, dict[str, list[int]]]]:
-    """Per sheet: the header's row number and the percent-formatted cells of number columns.
+def _sheet_layout(path: Path, sheet_by_table: dict[str, str]) -> dict[str, tuple[int, dict[str, list[int]], int]]:
+    """Per sheet: the header's row number, the percent-formatted cells of number columns and
+    the column number (A = 1) of the header's first filled cell.
 
     calamine trims leading empty rows (a person does not), and it gives the
     stored value of a cell formatted as a percentage: 80 % is stored as 0.8.
@@ -210,12 +595,13 @@ def _sheet_layout(path: Path, sheet_by_table: dict[str, str]) -> dict[str, tuple
         layout = {}
         for table, sheet in sheet_by_table.items():
             worksheet = workbook[sheet]
-            header_row, header = 1, ()
+            header_row, header, header_column = 1, (), 1
             for number, row in enumerate(worksheet.iter_rows(), start=1):
-                if any(c.value is not None and str(c.value).strip() for c in row):
-                    header_row, header = number, row
+                filled = [i for i, c in enumerate(row, start=1) if c.value is not None and str(c.value).strip()]
+                if filled:
+                    header_row, header, header_column = number, row, filled[0]
                     break
-            layout[sheet] = (header_row, _percent_rows(worksheet, header_row, header, table))
+            layout[sheet] = (header_row, _percent_rows(worksheet, header_row, header, table), header_column)
         return layout
     finally:
         workbook.close()

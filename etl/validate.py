@@ -8,6 +8,7 @@ these are turned into `Problem`s at the end, at most MAX_ROWS_PER_CHECK per chec
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -23,6 +24,8 @@ from etl.problems import Problem
 from etl.read import ROW, RawSource, RawTable
 
 MAX_ROWS_PER_CHECK = 100
+ROWS_PER_MISSING_INSTITUTION = 3  # rows listed per unknown institution code before "and N more"
+MAX_CODES_LISTED = 12             # institution codes named in one summary line
 ISSUE_SCHEMA = {ROW: pl.Int64, "column": pl.String, "value": pl.String, "expected": pl.String, "check": pl.String}
 
 # Codes are Categorical: a million recommendations carry a dozen distinct words,
@@ -30,6 +33,7 @@ ISSUE_SCHEMA = {ROW: pl.Int64, "column": pl.String, "value": pl.String, "expecte
 POLARS_TYPES = {TEXT: pl.String, INTEGER: pl.Int64, NUMBER: pl.Float64, DATE: pl.Date, CODE: pl.Categorical,
                 COUNTRY: pl.Categorical, CATALOGUE: pl.Categorical, CURRENCY: pl.String}
 
+NUMBER_TYPES = (INTEGER, NUMBER)
 TYPE_WORDS = {
     INTEGER: "a whole number",
     NUMBER: "a number (decimal point or decimal comma, e.g. 1234.5 or 1.234,5)",
@@ -126,8 +130,12 @@ class _TableCheck:
         for rule in self.table.rules:
             if isinstance(rule, RangeByUnit):
                 frame = _yes_no_words_as_numbers(frame, rule)
-        parsers = [parser for c in self.table.columns if (parser := _parser_for(c)) is not None]
-        frame = parse.parse_frame(frame, parsers)
+        conventions = {c.name: _number_convention(frame, c, self.raw)
+                       for c in self.table.columns if c.type in NUMBER_TYPES}
+        parsers = [parser for c in self.table.columns
+                   if (parser := _parser_for(c, conventions.get(c.name))) is not None]
+        parsers += [_number_problem_parser(c, conventions[c.name]) for c in self.table.columns if c.name in conventions]
+        frame = _typed_cells_as_stored(parse.parse_frame(frame, parsers), self.raw)
         return frame.with_columns([pl.col(f"{c.name}__raw").alias(c.name)
                                    for c in self.table.columns if c.type == TEXT])
 
@@ -137,7 +145,8 @@ class _TableCheck:
             if column.required and name not in self.missing:
                 self.defer(raw.is_null(), name, "a value (this column is required)")
             if column.type != TEXT:
-                self.defer(raw.is_not_null() & pl.col(name).is_null(), name, _expected_words(column))
+                self.defer(raw.is_not_null() & pl.col(name).is_null(), name, _expected_words(column, frame),
+                           check=f"{name}:type")
             self._check_range(frame, column)
 
     def _check_range(self, frame: pl.DataFrame, column: Column) -> None:
@@ -204,12 +213,46 @@ class _TableCheck:
                   pl.lit("a unique key (the same as row ") + pl.col("__first").cast(pl.String) + ")",
                   value=shown, check="key")
 
-    def check_institution_refs(self, frame: pl.DataFrame, institutions: set[str]) -> None:
+    def check_institution_refs(self, frame: pl.DataFrame, institutions: set[str], failed_in: str | None) -> None:
+        """Rows whose institution has no row in institutions, in a few lines rather than one per row.
+
+        When the institutions table itself has problems (`failed_in` says where), the missing
+        institutions are most likely its casualties: one summary line per column sends the
+        reader to the root cause. Otherwise each missing code shows its first rows (a typo is
+        fixed row by row) and how many more share it.
+        """
         for column in self.table.columns:
-            if column.references_institution:
-                value = pl.col(column.name)
-                self.defer(value.is_not_null() & ~value.is_in(sorted(institutions)), column.name,
-                          "a country that has a row in institutions")
+            if not column.references_institution:
+                continue
+            code = pl.col(column.name).cast(pl.String)
+            orphans = (frame.filter(code.is_not_null() & ~code.is_in(sorted(institutions)))
+                       .select(ROW, code.alias("code"), pl.col(f"{column.name}__raw").alias("typed")))
+            if not orphans.height:
+                continue
+            if failed_in is not None:
+                self._summarise_orphans(orphans, column.name, failed_in)
+            else:
+                self._list_orphans(orphans, column.name)
+
+    def _summarise_orphans(self, orphans: pl.DataFrame, column: str, failed_in: str) -> None:
+        codes = orphans.get_column("code").unique().sort().to_list()
+        listed = ", ".join(codes[:MAX_CODES_LISTED])
+        if len(codes) > MAX_CODES_LISTED:
+            listed += f" and {len(codes) - MAX_CODES_LISTED} more"
+        self.problem(None, column, None,
+                     f"a country that has a row in institutions: {orphans.height:,} rows in {self._where()} "
+                     f"refer to institutions that did not load: {listed} (fix {failed_in} first)")
+
+    def _list_orphans(self, orphans: pl.DataFrame, column: str) -> None:
+        shown = (orphans.sort(ROW)
+                 .with_columns(pl.int_range(pl.len()).over("code").alias("__n"), pl.len().over("code").alias("__total"))
+                 .filter(pl.col("__n") < ROWS_PER_MISSING_INSTITUTION))
+        for row in shown.iter_rows(named=True):
+            last = row["__n"] == ROWS_PER_MISSING_INSTITUTION - 1
+            self.whole_file.append(Problem(
+                file=self.raw.file, sheet=self.raw.sheet, row=row[ROW], column=column, value=row["typed"],
+                expected=f"a country that has a row in institutions ({row['code']} has none)", table=self.table.name,
+                more_rows=row["__total"] - ROWS_PER_MISSING_INSTITUTION if last else 0))
 
     # -- results
     def problems(self) -> list[Problem]:
@@ -231,9 +274,12 @@ class _TableCheck:
         return self.raw.file + (f", sheet {self.raw.sheet}" if self.raw.sheet else "")
 
 
-def _parser_for(column: Column) -> parse.ColumnParser | None:
+def _parser_for(column: Column, convention: parse.NumberConvention | None = None) -> parse.ColumnParser | None:
     raw, dtype = f"{column.name}__raw", POLARS_TYPES[column.type]
     expressions = {INTEGER: parse.integer, NUMBER: parse.number, DATE: parse.date, CURRENCY: parse.currency}
+    if column.type in NUMBER_TYPES:
+        number = functools.partial(expressions[column.type], convention=convention or parse.UNDECIDED)
+        return parse.ColumnParser(raw, column.name, dtype, expression=number)
     if column.type in expressions:
         return parse.ColumnParser(raw, column.name, dtype, expression=expressions[column.type])
     if column.type == CODE:
@@ -245,10 +291,46 @@ def _parser_for(column: Column) -> parse.ColumnParser | None:
     return None
 
 
-def _expected_words(column: Column) -> str:
+def _number_convention(frame: pl.DataFrame, column: Column, raw: RawTable) -> parse.NumberConvention:
+    """The decimal mark this column shows in the cells people typed as text (in a workbook,
+    cells stored as numbers say nothing about how the person writes numbers)."""
+    values = pl.col(f"{column.name}__raw")
+    text_rows = raw.text_cell_rows.get(column.name) if raw.text_cell_rows is not None else None
+    if text_rows is not None:
+        values = values.filter(pl.col(ROW).is_in(text_rows))
+    typed = frame.select(values.drop_nulls().unique()).to_series()
+    return parse.number_convention(typed, semicolon_file=raw.delimiter == ";")
+
+
+def _number_problem_parser(column: Column, convention: parse.NumberConvention) -> parse.ColumnParser:
+    """`<column>__why`: what is wrong with a value that is not read as a number (null when nothing)."""
+    why = functools.partial(parse.number_problem, convention=convention, whole=column.type == INTEGER)
+    return parse.ColumnParser(f"{column.name}__raw", f"{column.name}__why", pl.String, expression=why)
+
+
+def _typed_cells_as_stored(frame: pl.DataFrame, raw: RawTable) -> pl.DataFrame:
+    """Workbook cells stored as numbers are exact: 1.132 stored as a number is 1.132, whatever
+    the text cells of its column say (the reader lists the text cells of columns where it matters)."""
+    for name, text_rows in (raw.text_cell_rows or {}).items():
+        if f"{name}__raw" not in frame.columns or name not in frame.columns:
+            continue
+        column_raw = pl.col(f"{name}__raw")
+        stored = ~pl.col(ROW).is_in(text_rows) & parse.number_form(column_raw).str.starts_with("ambiguous")
+        as_stored = (parse.integer if frame.schema[name] == pl.Int64 else parse.number)(column_raw, parse.TYPED)
+        frame = frame.with_columns(pl.when(stored).then(as_stored).otherwise(pl.col(name)).alias(name),
+                                   pl.when(stored).then(None).otherwise(pl.col(f"{name}__why")).alias(f"{name}__why"))
+    return frame
+
+
+def _expected_words(column: Column, frame: pl.DataFrame | None = None) -> str | pl.Expr:
+    """What a column accepts; for a vocabulary column read from `frame`, per unknown word
+    also the nearest accepted words; for a number column, why the separators or the size failed."""
+    if column.type in NUMBER_TYPES and frame is not None and f"{column.name}__why" in frame.columns:
+        return pl.coalesce(pl.col(f"{column.name}__why"), pl.lit(TYPE_WORDS[column.type]))
     if column.type == CODE:
         codes = ", ".join(catalogue.codes(column.vocabulary))
-        return f"one of: {codes} (or its name in Spanish, Portuguese or English)"
+        accepted = f"one of: {codes} (or its name in Spanish, Portuguese or English)"
+        return accepted if frame is None else _with_suggestions(frame, column, accepted)
     if column.type == COUNTRY:
         return "a three-letter ISO3 code or a country name of catalogue/countries.csv"
     if column.type == CATALOGUE:
@@ -259,7 +341,24 @@ def _expected_words(column: Column) -> str:
     return TYPE_WORDS[column.type]
 
 
-def validate_table(raw: RawTable, table: Table, institutions: set[str] | None) -> tuple[pl.DataFrame, _TableCheck]:
+def _with_suggestions(frame: pl.DataFrame, column: Column, accepted: str) -> pl.Expr:
+    """`accepted` plus "did you mean ...?" for each unknown word: worked out once per distinct
+    word (only those that can be shown), then mapped onto the rows by one expression."""
+    raw = pl.col(f"{column.name}__raw")
+    unknown = frame.select(raw.filter(raw.is_not_null() & pl.col(column.name).is_null())
+                           .unique(maintain_order=True).head(MAX_ROWS_PER_CHECK)).to_series().to_list()
+    hints: dict[str, str] = {}
+    for word in unknown:
+        nearest = catalogue.suggest_terms(column.vocabulary, word)
+        if nearest:
+            hints[word] = accepted + "; did you mean " + " or ".join(f"{w!r} ({code})" for w, code in nearest) + "?"
+    if not hints:
+        return pl.lit(accepted)
+    return raw.replace_strict(hints, default=accepted, return_dtype=pl.String)
+
+
+def validate_table(raw: RawTable, table: Table, institutions: set[str] | None,
+                   institutions_failed_in: str | None = None) -> tuple[pl.DataFrame, _TableCheck]:
     check = _TableCheck(raw, table)
     frame = check.match_headers()
     if table.as_is:
@@ -269,7 +368,7 @@ def validate_table(raw: RawTable, table: Table, institutions: set[str] | None) -
     check.check_values(frame)
     check.check_rules(frame)
     if institutions is not None:
-        check.check_institution_refs(frame, institutions)
+        check.check_institution_refs(frame, institutions, institutions_failed_in)
     check.flush(frame)
     check.check_keys(frame)
     return frame.select([ROW, *table.column_names]), check
@@ -279,11 +378,12 @@ def validate(source: RawSource) -> Validated:
     result = Validated(problems=list(source.problems), warnings=list(source.warnings))
     checks: dict[str, _TableCheck] = {}
     institutions: set[str] | None = None
+    institutions_failed_in: str | None = None  # where institutions has problems: the root cause to name
     for table in INPUT_TABLES:
         raw = source.tables.get(table.name)
         if raw is None:
             continue
-        typed, check = validate_table(raw, table, institutions)
+        typed, check = validate_table(raw, table, institutions, institutions_failed_in)
         if table.name == "institutions":
             institutions = set(typed.get_column("iso3").drop_nulls().to_list())
             if typed.height == 0:
@@ -292,13 +392,16 @@ def validate(source: RawSource) -> Validated:
             if unlisted:
                 check.warnings.append(f"institutions: {', '.join(unlisted)} not in catalogue/countries.csv "
                                       "(no map or catalogue labels for them)")
+            if check.issues or check.whole_file or any(p.table == "institutions" for p in source.problems):
+                institutions_failed_in = check._where()
         checks[table.name] = check
         result.tables[table.name] = typed
     _check_records_and_totals(result.tables, checks)
     for check in checks.values():
         result.problems.extend(check.problems())
         result.warnings.extend(check.warnings)
-    result.problems.sort(key=lambda p: (p.file, p.sheet or "", p.row or 0, p.column or ""))
+    # Root causes first: the institutions table's own problems before those of the tables that refer to it.
+    result.problems.sort(key=lambda p: (p.table != "institutions", p.file, p.sheet or "", p.row or 0, p.column or ""))
     result.tables = {name: frame.drop(ROW) for name, frame in result.tables.items()}
     return result
 
