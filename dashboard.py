@@ -1,13 +1,12 @@
 """Mirador dashboard entry point: language, database, banner, share links, navigation.
 
-Run: `.venv/bin/python -m streamlit run dashboard.py`. Pages live in `pages/`
-and are listed in `mirador/navigation.py`.
+Run: `scripts/dashboard` (or `.venv/bin/python -m mirador.serve`). Pages live in
+`pages/` and are listed in `mirador/navigation.py`.
 """
 import streamlit as st
 
-from mirador import components, state
+from mirador import components, navigation, presentation, state
 from mirador.i18n import t
-from mirador.navigation import PAGES
 
 st.set_page_config(page_title="Mirador", page_icon="🔭", layout="wide")
 
@@ -18,15 +17,23 @@ components.share_links()
 lang = state.language_selector(container=language_box)
 components.ensure_database()
 components.print_stylesheet()
+presentation.apply()
 
-navigation = st.navigation([
-    st.Page(spec.path, title=t(spec.title_key, lang), icon=spec.icon, url_path=spec.url_path,
-            default=(i == 0))
-    for i, spec in enumerate(PAGES)
-])
+page = navigation.build(lang)
+# Before the page draws anything: a page reached from another starts from its own defaults.
+state.begin_page(page.url_path)
 
 about_box.caption(t("app_tagline", lang))
 about_box.caption(components.data_as_of_text(lang))
 
+
+def add_view_to_deck() -> None:
+    presentation.add_current_view()
+    st.toast(t("deck_added", lang, n=len(presentation.session_deck())), icon="🎞️")
+
+
+if page.url_path not in ("", presentation.DECK_URL_PATH):
+    st.sidebar.button("🎞️ " + t("deck_add_view", lang), on_click=add_view_to_deck, key="deck_add_view")
+
 components.illustrative_banner(lang)
-navigation.run()
+page.run()

@@ -58,14 +58,22 @@ class Server:
 
 
 def start_streamlit(script: Path, env: dict[str, str] | None = None, log_dir: Path | None = None,
-                    timeout_s: float = 60) -> Server:
-    """Start `streamlit run script` headless on a free port and wait until it is healthy."""
+                    timeout_s: float = 60, plain_streamlit: bool = False) -> Server:
+    """Start the dashboard (or another script) headless on a free port; wait until healthy.
+
+    `dashboard.py` starts through `mirador.serve`, as `scripts/dashboard` does (one routing
+    mode from the first request on); `plain_streamlit=True` uses bare `streamlit run`
+    instead, the way someone may start it by hand.
+    """
     port = free_port()
     log_dir = log_dir or Path(os.environ.get("TMPDIR", "/tmp"))
     log_path = log_dir / f"streamlit-{port}.log"
     log = open(log_path, "w")
+    is_dashboard = Path(script).resolve() == REPO_ROOT / "dashboard.py"
+    launch = ([sys.executable, "-m", "mirador.serve"] if is_dashboard and not plain_streamlit
+              else [sys.executable, "-m", "streamlit", "run", str(script)])
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
+        [*launch, "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true",
          "--browser.gatherUsageStats", "false"],
         cwd=REPO_ROOT, env={**os.environ, **(env or {})}, stdout=log, stderr=subprocess.STDOUT)
@@ -120,7 +128,8 @@ def wait_for_render(page, timeout_ms: float = 60_000) -> float:
     include the half second spent making sure).
     """
     page.wait_for_selector('[data-testid="stApp"]', timeout=timeout_ms)
-    page.wait_for_selector('[data-testid="stMain"] h1', timeout=timeout_ms)
+    # Attached, not visible: presentation mode hides the page title.
+    page.wait_for_selector('[data-testid="stMain"] h1', state="attached", timeout=timeout_ms)
     deadline = time.monotonic() + timeout_ms / 1000
     settled_since = None
     while time.monotonic() < deadline:

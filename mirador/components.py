@@ -70,7 +70,9 @@ def _lang() -> str:
 # --------------------------------------------------------------------------- charts
 def plotly_chart(fig: go.Figure, key: str | None = None, **kwargs) -> None:
     """`st.plotly_chart` with the offline topojson config (required for every geo figure)."""
-    st.plotly_chart(fig, key=key, config=PLOTLY_CONFIG, width="stretch", **kwargs)
+    from mirador import presentation  # presentation mode: no taller than a projector's screen
+    st.plotly_chart(presentation.fit_to_screen(fig), key=key, config=PLOTLY_CONFIG, width="stretch",
+                    **kwargs)
 
 
 def _split_sources(text: str) -> list[str]:

@@ -14,6 +14,14 @@ rewrite them on each page; the language (`lang`) is rewritten by
 Values in the URL are codes (ISO3, indicator ids, years, 1/0), never labels, so
 a link works in any language. Keys are short: `c` institutions, `y` year,
 `i` indicator, `lang` language.
+
+Each page owns its selections. The same short key means different things on
+different pages (`c` is a list of institutions on Resources, one institution on
+Profile), so `begin_page()` (called by `dashboard.py` before each page runs) drops
+the previous page's widget state and URL keys when the page changes: a page reached
+from the sidebar opens on its own defaults, a shared link (a new browser session)
+restores from the URL. Only `TRAVELLING_PARAMS` (language, presentation mode) move
+between pages.
 """
 from __future__ import annotations
 
@@ -28,10 +36,40 @@ LANG_KEY = "lang"
 _PREFIX = "qp_"  # session-state key prefix for URL-bound widgets
 _URL_LISTENER = "_mirador_url_listener"  # session-state key: redraws the sidebar share links
 EMBED_PARAMS = ("embed", "embed_options")  # Streamlit's own display options, never page state
+PRESENT_KEY = "present"  # ?present=1: presentation mode (mirador/presentation.py)
+TRAVELLING_PARAMS = (LANG_KEY, PRESENT_KEY)  # the URL keys that mean the same on every page
+_PAGE_KEY = "mirador_page"  # session-state key: url_path of the page the last run drew
 
 
 def _session_key(param: str) -> str:
     return _PREFIX + param
+
+
+# --------------------------------------------------------------------------- page ownership
+def begin_page(url_path: str) -> None:
+    """Record the page about to run; on a change of page, forget the last page's selections.
+
+    The first page of a session keeps its URL (a shared link, a deep link). `url_path`
+    "" is the hidden forwarding page behind `/`: it is not a page of its own, so the
+    page it forwards to counts as the first page and reads the forwarded query string.
+    """
+    if not url_path:
+        return
+    previous = st.session_state.get(_PAGE_KEY)
+    st.session_state[_PAGE_KEY] = url_path
+    if previous is None or previous == url_path:
+        return
+    language_widget = _session_key(LANG_KEY)
+    for key in [k for k in st.session_state if isinstance(k, str) and k.startswith(_PREFIX)
+                and k != language_widget]:
+        del st.session_state[key]
+    for param in [p for p in st.query_params if p not in TRAVELLING_PARAMS]:
+        del st.query_params[param]
+
+
+def current_page() -> str | None:
+    """The url_path of the page this run draws (None outside `dashboard.py`, e.g. one-page tests)."""
+    return st.session_state.get(_PAGE_KEY)
 
 
 # --------------------------------------------------------------------------- encoding
@@ -58,6 +96,11 @@ def _from_url(param: str) -> list[str]:
         return st.query_params.get_all(param)
     except Exception:  # noqa: BLE001 - outside a Streamlit run there are no query params
         return []
+
+
+def url_values(param: str) -> list[str]:
+    """The raw values of `param` in the URL (for state that is not a widget, e.g. the deck)."""
+    return _from_url(param)
 
 
 def write(param: str, value: Any) -> None:
@@ -92,12 +135,15 @@ def _notify_url_change() -> None:
 def share_url(base: str | None, params: dict[str, list[str]], embed: bool = False) -> str:
     """The link that reopens this view: `base` + the page state as a query string.
 
-    `embed=True` adds Streamlit's `embed=true` (no sidebar, no toolbar: for projecting).
-    A missing `base` (no browser, e.g. tests) gives the query string alone.
+    `embed=True` gives the presentation link: `present=1` (mirador's presentation mode:
+    no sidebar, no explanatory text, chart first, larger type) and Streamlit's
+    `embed=true` (no toolbar). A missing `base` (no browser, e.g. tests) gives the
+    query string alone.
     """
-    pairs = [(k, v) for k, values in params.items() if k not in EMBED_PARAMS for v in values]
+    pairs = [(k, v) for k, values in params.items() if k not in (*EMBED_PARAMS, PRESENT_KEY)
+             for v in values]
     if embed:
-        pairs.append(("embed", "true"))
+        pairs += [(PRESENT_KEY, "1"), ("embed", "true")]
     query = urlencode(pairs)
     return f"{base or ''}?{query}" if query else (base or "")
 
@@ -217,7 +263,13 @@ def language_selector(container=None) -> str:
 
 
 def language() -> str:
-    """The current language (for pages): the selector's choice, else the URL/locale default."""
+    """The current language (for pages): the selector's choice, else the URL/locale default.
+
+    Every page calls this first, so it is also where a page run in Streamlit's old
+    file-based mode is sent back through `dashboard.py` (see `navigation`).
+    """
+    from mirador.navigation import leave_file_based_routing
+    leave_file_based_routing()
     return st.session_state.get(_LANGUAGE_CHOICE) or default_language()
 
 

@@ -61,7 +61,9 @@ with st.container(border=True):
         c = cell.row(0, named=True)
         assessment = c["assessment"] or "no_information"
         st.markdown(f"### {palette.assessment_symbol(assessment)} {vocab_label('assessment', assessment, lang)}")
-        st.markdown(c["evidence"] or t("evidence_none", lang))
+        st.markdown(components.reader_evidence(c["evidence"], c["data_status"], lang))
+        if c["evidence"] and not palette.is_illustrative(c["data_status"]):
+            st.caption(t("evidence_recorded_note", lang))
         basis = vocab_label("basis", c["basis"], lang) if c["basis"] else t("basis_unknown", lang)
         status = vocab_label("data_status", c["data_status"], lang)
         st.caption(f"{t('basis_label', lang)} {basis} · {t('status_label', lang)} {status}"

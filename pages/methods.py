@@ -105,3 +105,7 @@ for table in queries.EXPORT_TABLES:
                 queries.export_table(table), fmt_key, table, cite, lang),
             file_name=exports.file_name(table, fmt_key, loaded_at), mime=exports.FORMATS[fmt_key][1],
             on_click="ignore", key=f"download_{table}_{fmt_key}")
+
+# ---- definitions of the honest measures (issue 8), each with a worked example
+with st.expander(t("methods_honest_heading", lang)):
+    st.markdown(t("methods_honest_body", lang))

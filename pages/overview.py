@@ -73,5 +73,5 @@ components.chart_block(
 st.header(t("section_sources", lang))
 st.caption(components.data_as_of_text(lang))
 st.markdown(t("sources_intro", lang))
-components.dataframe(components.data_table(queries.sources(), lang), lang,
+components.dataframe(components.data_table(components.sources_table(queries.sources(), lang), lang), lang,
                      column_config={t("col_source", lang): st.column_config.LinkColumn()})

@@ -4,7 +4,7 @@ import polars as pl
 import streamlit as st
 
 import catalogue
-from mirador import components, figures, palette, peers, queries, state
+from mirador import components, figures, palette, peers, progress, queries, state
 from mirador import formatting as fmt
 from mirador.i18n import (area_label, criterion_label, fact_field_label, fact_field_order,
                           indicator_label, indicator_unit, institution_label, t, vocab_label)
@@ -40,17 +40,20 @@ def _peers_shown(r: dict) -> str:
 
 # ---- indicators against the peer median
 st.header(t("profile_section_indicators", lang))
-st.caption(t("profile_peers_note", lang))
 compared = peers.indicator_vs_peers(queries.indicator_values(), iso3)
 chart_title = t("profile_ratio_title", lang, country=country)
-components.chart_block(
-    figures.relative_to_peer_median(compared, title=chart_title, lang=lang),
-    title=chart_title, lang=lang, key="profile_peers",
-    data=compared.select("indicator_id", "year", "value", "n", "data_status", "source",
-                         pl.col("peer_median").alias(t("profile_col_peer_median", lang)),
-                         pl.col("n_peers").alias(t("profile_col_n_peers", lang)),
-                         pl.col("ratio_to_median_pct").alias(t("profile_col_ratio", lang))),
-    notes=[t("profile_ratio_unit_note", lang)])
+if len(institutions) < 2:  # one institution loaded: no peers, no median to draw against
+    st.info(t("profile_no_peers", lang))
+else:
+    st.caption(t("profile_peers_note", lang))
+    components.chart_block(
+        figures.relative_to_peer_median(compared, title=chart_title, lang=lang),
+        title=chart_title, lang=lang, key="profile_peers",
+        data=compared.select("indicator_id", "year", "value", "n", "data_status", "source",
+                             pl.col("peer_median").alias(t("profile_col_peer_median", lang)),
+                             pl.col("n_peers").alias(t("profile_col_n_peers", lang)),
+                             pl.col("ratio_to_median_pct").alias(t("profile_col_ratio", lang))),
+        notes=[t("profile_ratio_unit_note", lang)])
 missing = compared.filter(pl.col("value").is_null())["indicator_id"].to_list()
 if missing:
     st.caption("ℹ️ " + t("profile_missing_indicators", lang, indicators="; ".join(
@@ -72,7 +75,7 @@ for area in catalogue.areas():
         if r["ratio_to_median_pct"] is not None else "–",
         t("col_data_status", lang): vocab_label("data_status", r["data_status"], lang)
         if r["data_status"] else fmt.no_data(lang),
-        t("col_source", lang): r["source"] or "",
+        t("col_source", lang): "; ".join(components.reader_sources(r["source"], r["data_status"], lang)),
     } for r in rows.iter_rows(named=True)]
     components.dataframe(pl.DataFrame(table), lang)
 st.caption(t("cards_note", lang) + " " + t("profile_currency_note", lang))
@@ -90,16 +93,16 @@ components.chart_block(
 steps = [f"- **{t('event_ratification', lang)}**: {fmt.date(inst['opcat_ratification_date'], lang)}"]
 designation = fmt.date(inst["npm_designation_date"], lang)
 if inst["npm_designation_date"] and inst["years_to_designation"] is not None:
-    designation += " (" + t("years_after_ratification", lang,
-                            years=fmt.number(inst["years_to_designation"], lang, 1)) + ")"
+    designation += " (" + t("years_after_ratification", lang, years=progress.years_span_text(
+        inst["years_to_designation_min"], inst["years_to_designation_max"], lang)) + ")"
 steps.append(f"- **{t('event_designation', lang)}**: {designation}")
 steps.append(f"- **{t('profile_legal_instrument', lang)}**: "
              f"{inst['npm_designation_instrument'] or fmt.no_data(lang)}")
 if inst["npm_operational_date"]:
     operating = fmt.date(inst["npm_operational_date"], lang, inst["npm_operational_precision"] or "day")
     if inst["years_to_operation"] is not None:
-        operating += " (" + t("years_after_ratification", lang,
-                              years=fmt.number(inst["years_to_operation"], lang, 1)) + ")"
+        operating += " (" + t("years_after_ratification", lang, years=progress.years_span_text(
+            inst["years_to_operation_min"], inst["years_to_operation_max"], lang)) + ")"
 else:
     operating = t("profile_no_operational_date", lang)
 steps.append(f"- **{t('event_operational', lang)}**: {operating}")
@@ -132,9 +135,9 @@ else:
         t("col_assessment", lang): f"{palette.assessment_symbol(c['assessment'])} "
                                    f"{vocab_label('assessment', c['assessment'] or 'no_information', lang)}",
         t("col_basis", lang): vocab_label("basis", c["basis"], lang) if c["basis"] else "",
-        t("col_evidence", lang): c["evidence"] or "",
+        t("col_evidence", lang): components.reader_evidence(c["evidence"], c["data_status"], lang),
         t("col_data_status", lang): vocab_label("data_status", c["data_status"], lang),
-        t("col_source", lang): c["source"] or "",
+        t("col_source", lang): "; ".join(components.reader_sources(c["source"], c["data_status"], lang)),
     } for c in cells.iter_rows(named=True)]), lang)
 
 # ---- reference facts

@@ -9,7 +9,7 @@ from mirador import formatting as fmt
 from mirador.i18n import indicator_label, indicator_unit, institution_label, t
 
 DEFAULT_INDICATORS = ("npm_staff", "budget_per_detainee_usd", "staff_per_1000_detainees",
-                      "visits_per_place", "implementation_rate", "autonomy_score")
+                      "visits_per_place", "implemented_within_24_months", "autonomy_score")
 TALLY_COLUMNS = ("improved", "worsened", "unchanged", progress.NOT_COMPARABLE)
 
 lang = state.language()
@@ -20,6 +20,9 @@ title_slot.title(t("page_progress", lang))
 years = queries.indicator_years()
 if not years:
     st.info(t("no_data_for_selection", lang))
+    st.stop()
+if len(years) < 2:  # one year of data: say plainly that progress needs two
+    st.info(t("progress_needs_two_years", lang, year=fmt.year(years[0], lang)))
     st.stop()
 baseline_default = progress.DEFAULT_BASELINE_YEAR if progress.DEFAULT_BASELINE_YEAR in years else years[0]
 left, right = st.columns(2)
@@ -42,10 +45,26 @@ if not chosen:
 
 # ---- data and sentences
 values = queries.indicator_values(indicators, chosen)
+cells = queries.autonomy_cells()
+first_npm_years = {r["iso3"]: r["first_npm_year"] for r in queries.institutions().iter_rows(named=True)
+                   if r.get("first_npm_year") is not None}
 statements = progress.indicator_statements(values, baseline=baseline, latest=latest, institutions=chosen,
-                                           indicators=indicators, lang=lang)
-statements += progress.criteria_statements(queries.autonomy_cells(), baseline=baseline, latest=latest,
+                                           indicators=indicators, lang=lang, cells=cells,
+                                           first_npm_years=first_npm_years)
+statements += progress.criteria_statements(cells, baseline=baseline, latest=latest,
                                            institutions=chosen, lang=lang)
+
+# ---- donor scorecard first: headline measures, baseline -> latest, and three key messages
+headline = progress.indicator_statements(
+    queries.indicator_values(progress.HEADLINE_MEASURES, chosen), baseline=baseline, latest=latest,
+    institutions=chosen, indicators=progress.HEADLINE_MEASURES, lang=lang, cells=cells,
+    first_npm_years=first_npm_years)
+st.header(t("progress_section_scorecard", lang))
+st.markdown(f"**{t('progress_key_messages_heading', lang)}**")
+st.markdown("\n".join(f"{k}. {message}" for k, message in
+                       enumerate(progress.key_messages(headline, lang), start=1)))
+components.dataframe(progress.scorecard(headline, chosen, progress.HEADLINE_MEASURES, lang), lang)
+st.caption(t("progress_scorecard_note", lang))
 
 # ---- summary chart
 if indicators:

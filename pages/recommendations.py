@@ -37,8 +37,49 @@ if not chosen:
 rates = queries.implementation_rates(year_from, year_to).filter(pl.col("iso3").is_in(chosen))
 statuses = queries.status_counts(year_from, year_to).filter(pl.col("iso3").is_in(chosen))
 
+# ---- headline: implemented within 12/24/36 months, only years issued old enough (issue 8)
+st.header(t("section_by_age", lang))
+st.caption(t("by_age_intro", lang))
+window = state.segmented("w", t("by_age_window", lang), (12, 24, 36), 24,
+                         format_func=lambda m: t("by_age_window_label", lang, n=m))
+by_age = (queries.implementation_by_age(year_from, year_to)
+          .filter(pl.col("iso3").is_in(chosen) & (pl.col("window_months") == window)))
+if by_age.height:
+    age_title = t("by_age_title", lang, months=window, first=by_age["first_year"].min(),
+                  last=by_age["last_year"].max())
+    components.chart_block(
+        figures.ranking_bars(by_age, title=age_title, unit="percent", lang=lang, institutions=chosen,
+                             value_col="share_implemented_within", n_col="n_with_information"),
+        title=age_title, data=by_age, lang=lang, key="rec_by_age", unit="percent",
+        n_total=by_age["n_with_information"].sum())
+else:
+    st.info(t("by_age_none", lang, months=window))
+curves = queries.time_to_implementation(chosen)
+components.chart_block(
+    figures.implementation_curves(curves, title=t("km_title", lang), lang=lang, institutions=chosen,
+                                  subtitle=t("km_subtitle", lang)),
+    title=t("km_title", lang), data=curves, lang=lang, key="rec_km", unit="percent")
+for r in queries.open_recommendations().filter(pl.col("iso3").is_in(chosen)).iter_rows(named=True):
+    half = (t("months_n", lang, n=fmt.number(r["median_months_to_implementation"], lang, 0))
+            if r["median_months_to_implementation"] is not None else t("open_half_never", lang))
+    st.markdown("- " + t("open_age_line", lang, country=institution_label(r["iso3"], lang),
+                         n_open=fmt.integer(r["n_open"], lang), n=fmt.integer(r["n_with_information"], lang),
+                         age=fmt.number(r["median_open_age_months"], lang, 1),
+                         as_of=fmt.date(r["as_of_date"], lang), half=half))
+
+# ---- the authorities' response, apart from implementation
+st.header(t("section_acceptance", lang))
+acceptance = queries.acceptance_rates(year_from, year_to).filter(pl.col("iso3").is_in(chosen))
+acceptance_title = t("acceptance_title", lang, period=period)
+components.chart_block(
+    figures.ranking_bars(acceptance, title=acceptance_title, unit="percent", lang=lang, institutions=chosen,
+                         value_col="acceptance_rate", n_col="n_with_response"),
+    title=acceptance_title, data=acceptance, lang=lang, key="rec_acceptance", unit="percent",
+    n_total=acceptance["n_with_response"].sum())
+
 # ---- implementation rates, both definitions, each with n
 st.header(t("section_rates", lang))
+st.caption("ℹ️ " + t("rate_by_year_caveat", lang))
 for rate in RATES:  # full width each: long titles and "value (n = ...)" labels need the room
     rate_title = t("rates_title", lang, indicator=indicator_label(rate, lang), period=period)
     components.chart_block(

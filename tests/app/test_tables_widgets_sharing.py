@@ -134,7 +134,7 @@ def test_share_box_gives_the_view_link_and_a_presentation_link(bundled_db):
     assert [e.label for e in at.sidebar.expander] == ["🔗 Partilhar esta vista"]
     link, present = [c.value for c in at.sidebar.code]
     assert link.endswith("?lang=pt&i=autonomy_score")
-    assert present.endswith("?lang=pt&i=autonomy_score&embed=true")
+    assert present.endswith("?lang=pt&i=autonomy_score&present=1&embed=true")
 
 
 def test_share_link_follows_a_widget_change_in_the_same_run(bundled_db):
