@@ -120,6 +120,17 @@ def _source() -> Column:
         "URL ou referência da fonte; obrigatória quando data_status é sourced"))
 
 
+def _response() -> Column:
+    # Acceptance is not implementation: "10 of 18 were accepted" says nothing about what was done.
+    return Column("response", CODE, vocabulary="response", description=_d(
+        "The authority's response: accepted, partially accepted, rejected or no reply (blank = not recorded); "
+        "kept apart from the implementation status",
+        "Respuesta de la autoridad: aceptada, parcialmente aceptada, rechazada o sin respuesta (vacío = no "
+        "registrada); va aparte del estado de implementación",
+        "Resposta da autoridade: aceite, parcialmente aceite, rejeitada ou sem resposta (vazio = não "
+        "registada); separada do estado de implementação"))
+
+
 def _note() -> Column:
     return Column("note", TEXT, description=_d("Free note", "Nota libre", "Nota livre"))
 
@@ -157,8 +168,16 @@ INSTITUTIONS = Table(
         Column("opcat_ratification_date", DATE, required=True, description=_d(
             "Date of OPCAT ratification or accession", "Fecha de ratificación o adhesión al OPCAT",
             "Data de ratificação ou adesão ao OPCAT")),
+        Column("opcat_ratification_precision", CODE, vocabulary="date_precision", description=_d(
+            "Precision of the ratification date: day, month or year (blank = day)",
+            "Precisión de la fecha de ratificación: día, mes o año (vacío = día)",
+            "Precisão da data de ratificação: dia, mês ou ano (vazio = dia)")),
         Column("npm_designation_date", DATE, description=_d(
             "Date the NPM was designated", "Fecha de designación del MNP", "Data de designação do MNP")),
+        Column("npm_designation_precision", CODE, vocabulary="date_precision", description=_d(
+            "Precision of the designation date: day, month or year (blank = day)",
+            "Precisión de la fecha de designación: día, mes o año (vacío = día)",
+            "Precisão da data de designação: dia, mês ou ano (vazio = dia)")),
         Column("npm_designation_instrument", TEXT, description=_d(
             "Law or decree that designated the NPM", "Ley o decreto que designó al MNP",
             "Lei ou decreto que designou o MNP")),
@@ -246,6 +265,7 @@ RECOMMENDATIONS = Table(
         Column("is_public", CODE, required=True, vocabulary="yes_no", description=_d(
             "Can the recommendation be shown publicly? yes / no", "¿Se puede mostrar públicamente? sí / no",
             "Pode ser mostrada publicamente? sim / não")),
+        _response(),
         _data_status(), _source(), _note(),
     ),
     key=("recommendation_id",),
@@ -259,11 +279,14 @@ RECOMMENDATION_TOTALS = Table(
     columns=(
         _institution_ref(), _year("year_issued"),
         Column("implementation_status", CODE, required=True, vocabulary="implementation_status", description=_d(
-            "Implementation status of these recommendations", "Estado de implementación de estas recomendaciones",
-            "Estado de implementação destas recomendações")),
+            "Implementation status of these recommendations ('no information' when the source gives only "
+            "the response)", "Estado de implementación de estas recomendaciones ('sin información' si la "
+            "fuente solo da la respuesta)", "Estado de implementação destas recomendações ('sem informação' "
+            "quando a fonte só dá a resposta)")),
         Column("n_recommendations", INTEGER, required=True, minimum=0, description=_d(
             "Number of recommendations (whole number >= 0)", "Número de recomendaciones (entero >= 0)",
             "Número de recomendações (inteiro >= 0)")),
+        _response(),
         Column("place_type", CODE, vocabulary="place_type", description=_d(
             "Type of place (blank = not reported)", "Tipo de lugar (vacío = no informado)",
             "Tipo de local (vazio = não comunicado)")),
@@ -274,7 +297,7 @@ RECOMMENDATION_TOTALS = Table(
             "Autoridade (vazio = não comunicada)")),
         _data_status(), _source(), _note(),
     ),
-    key=("iso3", "year_issued", "implementation_status", "place_type", "theme", "authority"),
+    key=("iso3", "year_issued", "implementation_status", "response", "place_type", "theme", "authority"),
     description=_d("Reported totals, for institutions without record-level data (one year per institution "
                    "either as records or as totals, never both)",
                    "Totales informados, para instituciones sin datos por recomendación (cada año de una "
@@ -335,10 +358,13 @@ DATABASE_TABLES: dict[str, tuple[tuple[str, str], ...]] = {
         ("iso3", "VARCHAR"), ("country_name_es", "VARCHAR"), ("country_name_pt", "VARCHAR"),
         ("country_name_en", "VARCHAR"), ("institution_name", "VARCHAR"), ("institution_name_en", "VARCHAR"),
         ("npm_unit_name", "VARCHAR"), ("npm_type", "VARCHAR"), ("currency", "VARCHAR"),
-        ("opcat_ratification_date", "DATE"), ("npm_designation_date", "DATE"),
+        ("opcat_ratification_date", "DATE"), ("opcat_ratification_precision", "VARCHAR"),
+        ("npm_designation_date", "DATE"), ("npm_designation_precision", "VARCHAR"),
         ("npm_designation_instrument", "VARCHAR"), ("npm_operational_date", "DATE"),
         ("npm_operational_precision", "VARCHAR"), ("years_to_designation", "DOUBLE"),
-        ("years_to_operation", "DOUBLE"), ("data_status", "VARCHAR"), ("source", "VARCHAR"), ("note", "VARCHAR")),
+        ("years_to_designation_min", "DOUBLE"), ("years_to_designation_max", "DOUBLE"),
+        ("years_to_operation", "DOUBLE"), ("years_to_operation_min", "DOUBLE"), ("years_to_operation_max", "DOUBLE"),
+        ("first_npm_year", "INTEGER"), ("data_status", "VARCHAR"), ("source", "VARCHAR"), ("note", "VARCHAR")),
     "mart_indicator_values": (
         ("iso3", "VARCHAR"), ("year", "INTEGER"), ("indicator_id", "VARCHAR"), ("value", "DOUBLE"),
         ("n", "INTEGER"), ("data_status", "VARCHAR"), ("source", "VARCHAR"), ("note", "VARCHAR")),
@@ -354,18 +380,36 @@ DATABASE_TABLES: dict[str, tuple[tuple[str, str], ...]] = {
         ("n_not_met", "INTEGER"), ("n_no_information", "INTEGER"), ("data_status", "VARCHAR")),
     "mart_recommendation_counts": (
         ("iso3", "VARCHAR"), ("year_issued", "INTEGER"), ("place_type", "VARCHAR"), ("theme", "VARCHAR"),
-        ("authority", "VARCHAR"), ("implementation_status", "VARCHAR"), ("n_recommendations", "INTEGER"),
-        ("from_totals", "BOOLEAN"), ("data_status", "VARCHAR")),
+        ("authority", "VARCHAR"), ("implementation_status", "VARCHAR"), ("response", "VARCHAR"),
+        ("n_recommendations", "INTEGER"), ("from_totals", "BOOLEAN"), ("data_status", "VARCHAR")),
     "mart_implementation_rates": (
         ("iso3", "VARCHAR"), ("year_issued", "INTEGER"), ("n_recommendations", "INTEGER"),
         ("n_with_information", "INTEGER"), ("n_implemented", "INTEGER"), ("n_partially_implemented", "INTEGER"),
         ("n_in_progress", "INTEGER"), ("n_not_implemented", "INTEGER"), ("n_no_information", "INTEGER"),
-        ("implementation_rate", "DOUBLE"), ("implemented_or_partial_rate", "DOUBLE"), ("data_status", "VARCHAR")),
+        ("implementation_rate", "DOUBLE"), ("implemented_or_partial_rate", "DOUBLE"),
+        ("n_with_response", "INTEGER"), ("n_accepted", "INTEGER"), ("n_partially_accepted", "INTEGER"),
+        ("n_rejected", "INTEGER"), ("n_no_reply", "INTEGER"), ("acceptance_rate", "DOUBLE"),
+        ("data_status", "VARCHAR")),
+    "mart_implementation_by_age": (
+        ("iso3", "VARCHAR"), ("year_issued", "INTEGER"), ("window_months", "INTEGER"), ("as_of_date", "DATE"),
+        ("old_enough", "BOOLEAN"), ("n_recommendations", "INTEGER"), ("n_with_information", "INTEGER"),
+        ("n_implemented_within", "INTEGER"), ("n_implemented_date_unknown", "INTEGER"),
+        ("share_implemented_within", "DOUBLE"), ("data_status", "VARCHAR")),
+    "mart_time_to_implementation": (
+        ("iso3", "VARCHAR"), ("month", "INTEGER"), ("n_at_risk", "INTEGER"), ("n_implemented", "INTEGER"),
+        ("n_censored", "INTEGER"), ("share_implemented", "DOUBLE"), ("data_status", "VARCHAR")),
+    "mart_open_recommendations": (
+        ("iso3", "VARCHAR"), ("as_of_date", "DATE"), ("n_with_information", "INTEGER"), ("n_open", "INTEGER"),
+        ("median_open_age_months", "DOUBLE"), ("median_months_to_implementation", "DOUBLE"),
+        ("data_status", "VARCHAR")),
     "mart_public_recommendations": (
         ("recommendation_id", "VARCHAR"), ("iso3", "VARCHAR"), ("date_issued", "DATE"), ("year_issued", "INTEGER"),
         ("place_type", "VARCHAR"), ("authority", "VARCHAR"), ("theme", "VARCHAR"),
-        ("implementation_status", "VARCHAR"), ("last_followup_date", "DATE"), ("data_status", "VARCHAR"),
-        ("source", "VARCHAR")),
+        ("response", "VARCHAR"), ("implementation_status", "VARCHAR"), ("last_followup_date", "DATE"),
+        ("data_status", "VARCHAR"), ("source", "VARCHAR")),
+    "mart_before_npm": (
+        ("iso3", "VARCHAR"), ("year", "INTEGER"), ("source_table", "VARCHAR"), ("item_id", "VARCHAR"),
+        ("value", "VARCHAR"), ("first_npm_year", "INTEGER"), ("data_status", "VARCHAR")),
     "reference_facts": (
         ("iso3", "VARCHAR"), ("field", "VARCHAR"), ("value", "VARCHAR"), ("unit", "VARCHAR"), ("year", "VARCHAR"),
         ("source_url", "VARCHAR"), ("quote", "VARCHAR"), ("confidence", "VARCHAR")),

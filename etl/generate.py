@@ -14,8 +14,8 @@ Two layers, both written into the same CSV tables of the data model
   rates, population, most staff/visit counts, the other indicators, autonomy
   ratings, record-level recommendations) is drawn from a fixed seed, marked
   ``data_status=illustrative`` with the source ``ILLUSTRATIVE_SOURCE``. It never
-  fills a cell that has a sourced value, and an NPM has no observations or
-  recommendations before it was operational.
+  fills a cell that has a sourced value, and an NPM has no observations, autonomy
+  assessments or recommendations before it was operational.
 
 Usage::
 
@@ -60,7 +60,8 @@ COLUMNS = {
     "institutions": [
         "iso3", "country_name_es", "country_name_pt", "country_name_en", "institution_name",
         "institution_name_en", "npm_unit_name", "npm_type", "currency", "opcat_ratification_date",
-        "npm_designation_date", "npm_designation_instrument", "npm_operational_date",
+        "opcat_ratification_precision", "npm_designation_date", "npm_designation_precision",
+        "npm_designation_instrument", "npm_operational_date",
         "npm_operational_precision", "data_status", "source", "note"],
     "observations": ["iso3", "year", "indicator_id", "value", "data_status", "source", "note"],
     "context": ["iso3", "year", "variable", "value", "data_status", "source", "note"],
@@ -68,9 +69,9 @@ COLUMNS = {
         "iso3", "year", "criterion_id", "assessment", "basis", "evidence", "data_status", "source"],
     "recommendations": [
         "recommendation_id", "iso3", "date_issued", "place_type", "authority", "theme",
-        "implementation_status", "last_followup_date", "is_public", "data_status", "source", "note"],
+        "implementation_status", "last_followup_date", "is_public", "response", "data_status", "source", "note"],
     "recommendation_totals": [
-        "iso3", "year_issued", "implementation_status", "n_recommendations", "place_type", "theme",
+        "iso3", "year_issued", "implementation_status", "n_recommendations", "response", "place_type", "theme",
         "authority", "data_status", "source", "note"],
 }
 SORT_KEYS = {
@@ -79,12 +80,23 @@ SORT_KEYS = {
     "context": ["iso3", "year", "variable"],
     "autonomy_assessments": ["iso3", "year", "criterion_id"],
     "recommendations": ["recommendation_id"],
-    "recommendation_totals": ["iso3", "year_issued", "implementation_status", "place_type",
+    "recommendation_totals": ["iso3", "year_issued", "implementation_status", "response", "place_type",
                               "theme", "authority"],
 }
 
 # Vocabulary codes in catalogue order (checked against catalogue/vocabulary.csv by the tests).
 STATUSES = ["implemented", "partially_implemented", "in_progress", "not_implemented", "no_information"]
+RESPONSES = ["accepted", "partially_accepted", "rejected", "no_reply", ""]  # "" = response not recorded
+# Response given the implementation status (rows: STATUSES; columns: RESPONSES). A rejected
+# recommendation is sometimes implemented later and an accepted one often is not: the two
+# are drawn apart on purpose, loosely linked.
+RESPONSE_GIVEN_STATUS = [
+    [85, 10, 1, 0, 4],    # implemented
+    [55, 35, 2, 0, 8],    # partially implemented
+    [70, 15, 3, 7, 5],    # in progress
+    [30, 10, 35, 20, 5],  # not implemented
+    [10, 5, 5, 50, 30],   # no information
+]
 PLACE_TYPES = ["prison", "police_custody", "immigration_detention", "psychiatric_institution",
                "juvenile_detention", "care_home", "military", "other"]
 AUTHORITIES = ["prison_administration", "ministry_of_justice", "ministry_of_interior", "police",
@@ -413,7 +425,9 @@ def nine_institution_rows(facts_ix) -> list[dict[str, str]]:
             "institution_name_en": inst["institution_name_en"],
             "npm_unit_name": inst["npm_unit_name"], "npm_type": inst["npm_type"],
             "currency": CURRENCY[iso3], "opcat_ratification_date": inst["opcat_ratification_date"],
-            "npm_designation_date": inst["npm_designation_date"],
+            # every ratification and designation fact of the nine gives the day
+            "opcat_ratification_precision": "day",
+            "npm_designation_date": inst["npm_designation_date"], "npm_designation_precision": "day",
             "npm_designation_instrument": inst["npm_designation_instrument"],
             "npm_operational_date": inst["npm_operational_date"],
             "npm_operational_precision": inst["npm_operational_precision"],
@@ -436,7 +450,8 @@ def synthetic_institutions(codes: list[str], d: Draws) -> tuple[list[dict[str, s
             "npm_unit_name": f"Mecanismo Nacional de Prevención {code}",
             "npm_type": "ombuds_institution" if d.u() < 0.75 else "national_human_rights_commission",
             "currency": "XTS", "opcat_ratification_date": ratified.isoformat(),
-            "npm_designation_date": designated.isoformat(),
+            "opcat_ratification_precision": "day",
+            "npm_designation_date": designated.isoformat(), "npm_designation_precision": "day",
             "npm_designation_instrument": f"Synthetic law {code}/{designated.year}",
             "npm_operational_date": operational.isoformat(), "npm_operational_precision": "day",
             "data_status": "illustrative", "source": ILLUSTRATIVE_SOURCE,
@@ -471,11 +486,23 @@ def _nine_profiles() -> dict[str, dict]:
 # ---------------------------------------------------------------------------------------
 # sourced rows from data/reference/sourced_rows.csv
 # ---------------------------------------------------------------------------------------
+# Facts read and deliberately NOT loaded as rows, with the reason (re-read against their quotes):
+NOT_LOADED = {
+    ("ESP", "npm_visits", "2010"): "'desde entonces se han realizado 216 inspecciones' is a running total "
+                                   "since March 2010 up to an undated moment, not the visits of 2010",
+    ("ESP", "npm_visits", "2017"): "'ha inspeccionado 107 lugares' counts places inspected, not visits "
+                                   "(a place can be visited several times)",
+}
+
+
 def sourced_rows(facts_ix) -> dict[str, list[dict[str, str]]]:
     out: dict[str, list[dict[str, str]]] = {t: [] for t in COLUMNS}
     with open(SOURCED_ROWS_PATH, encoding="utf-8", newline="") as f:
         spec = list(csv.DictReader(f))
     for r in spec:
+        if (r["iso3"], r["fact_field"], r["fact_year"]) in NOT_LOADED and r["table"] == "observations":
+            raise ValueError(f"{SOURCED_ROWS_PATH.name}: {r['iso3']} {r['fact_field']} {r['fact_year']} is not "
+                             f"loaded on purpose: {NOT_LOADED[(r['iso3'], r['fact_field'], r['fact_year'])]}")
         if r["fact_field"] == "autonomy_criteria.md":
             source = CRITERIA_MD
         else:
@@ -489,7 +516,9 @@ def sourced_rows(facts_ix) -> dict[str, list[dict[str, str]]]:
             out[table].append({**base, "year": r["year"], "variable": r["key"], "value": r["value"],
                                "note": r["note"]})
         elif table == "recommendation_totals":
-            out[table].append({**base, "year_issued": r["year"], "implementation_status": r["key"],
+            status, _, response = r["key"].partition("|")  # "no_information|accepted"
+            out[table].append({**base, "year_issued": r["year"], "implementation_status": status,
+                               "response": response,
                                "n_recommendations": r["value"], "place_type": "", "theme": "",
                                "authority": "", "note": r["note"]})
         elif table == "autonomy_assessments":
@@ -609,6 +638,7 @@ def illustrative_autonomy(insts, profiles, sourced: list[dict[str, str]], d: Dra
         iso3 = inst["iso3"]
         s_inst = profiles[iso3]["autonomy"]
         designated = int(inst["npm_designation_date"][:4]) if inst["npm_designation_date"] else 0
+        first = start_year(inst)
         for crit in CRITERIA:
             s = min(0.95, max(0.05, s_inst + CRITERION_EASE[crit]))
             u = d.u(3)
@@ -619,6 +649,8 @@ def illustrative_autonomy(insts, profiles, sourced: list[dict[str, str]], d: Dra
             pin = pinned.get((iso3, crit))
             holes = d.u(len(AUTONOMY_YEARS))
             for k, year in enumerate(AUTONOMY_YEARS):
+                if year < first:  # not the NPM's yet (the draws above are kept: same stream)
+                    continue
                 lv = min(2, level + (year >= up1) + (year >= up2))
                 evidence = "Illustrative rating; no public source read"
                 if pin is not None:
@@ -628,10 +660,7 @@ def illustrative_autonomy(insts, profiles, sourced: list[dict[str, str]], d: Dra
                     lv = min(lv, plv) if year < pin[0] else max(lv, plv)
                     evidence = (f"Illustrative rating, kept consistent with the sourced {pin[0]} "
                                 "assessment; not verified for this year")
-                if iso3 == "CHL" and year < 2019 and crit in ("legal_mandate", "tenure_in_law", "dedicated_unit"):
-                    lv = 0
-                    evidence = "Illustrative rating: no law designated the NPM before Ley 21.154 (2019)"
-                elif designated and year < designated and crit == "legal_mandate":
+                if designated and year < designated and crit == "legal_mandate":
                     lv = 0
                 assessment = ASSESSMENT_LEVELS[lv]
                 no_info_p = 0.08 if year < 2020 else 0.04
@@ -711,6 +740,8 @@ def illustrative_recommendations(insts, profiles, excluded: set, d: Draws,
     no_follow = (status == 4) & (d.u(n) < 0.5)
     public_p = np.array([profiles[i["iso3"]]["public"] for i in insts])[inst_of_cell][cell]
     public = d.u(n) < public_p
+    # Drawn after every other column so that adding it left the earlier columns as they were.
+    response = (d.u(n)[:, None] > _cum(np.array(RESPONSE_GIVEN_STATUS))[status]).sum(axis=1).clip(0, 4)
 
     epoch = dt.date(1970, 1, 1).toordinal()
     iso_arr = np.asarray(cell_iso)[cell]
@@ -722,6 +753,7 @@ def illustrative_recommendations(insts, profiles, excluded: set, d: Draws,
         "place_type": np.asarray(PLACE_TYPES)[place],
         "authority": np.asarray(AUTHORITIES)[authority],
         "theme": np.asarray(THEMES)[theme],
+        "response": np.asarray(RESPONSES)[response],
         "implementation_status": np.asarray(STATUSES)[status],
         "last_followup_date": np.where(no_follow, -1, follow - epoch).astype("int32"),
         "is_public": np.where(public, "yes", "no"),
@@ -771,7 +803,7 @@ def build_tables(n_institutions: int = 9, n_recommendations: int | None = None) 
     taken_obs = {(r["iso3"], int(r["year"]), r["indicator_id"]) for r in src["observations"]}
     taken_ctx = {(r["iso3"], int(r["year"]), r["variable"]) for r in src["context"]}
     totals_cells = {(r["iso3"], int(r["year_issued"])) for r in src["recommendation_totals"]}
-    for r in src["observations"]:  # sourced rows obey the operational-year rule too
+    for r in src["observations"] + src["autonomy_assessments"]:  # sourced rows obey the operational-year rule too
         assert int(r["year"]) >= start_year(inst_by_iso[r["iso3"]]), r
 
     tables = {

@@ -27,14 +27,14 @@ README_HEADER = ("table / tabla / tabela", "column / columna / coluna", "type / 
                  "description (English)", "descripción (español)", "descrição (português)")
 INTRO = (
     "Mirador input workbook. Fill in one sheet per table; the header row must stay in row 1. "
-    "Dates: yyyy-mm-dd, dd/mm/yyyy or Excel dates. Numbers: decimal point or decimal comma. "
+    "Dates: yyyy-mm-dd, dd/mm/yyyy or Excel dates. Numbers: decimal point or decimal comma, best without thousands separators (1234,5 or 1234.5); 1.000 alone is refused as ambiguous. "
     "Words from a list may be typed in English, Spanish or Portuguese, any case, with or without accents. "
     "Check the workbook with: python -m etl --check this_file.xlsx",
     "Libro de carga de Mirador. Complete una hoja por tabla; la fila de encabezados debe quedar en la fila 1. "
-    "Fechas: aaaa-mm-dd, dd/mm/aaaa o fechas de Excel. Números: punto o coma decimal. "
+    "Fechas: aaaa-mm-dd, dd/mm/aaaa o fechas de Excel. Números: punto o coma decimal, mejor sin separador de miles (1234,5 o 1234.5); 1.000 a secas se rechaza por ambiguo. "
     "Las palabras de una lista pueden escribirse en español, portugués o inglés, con o sin tildes.",
     "Livro de carga do Mirador. Preencha uma folha por tabela; a linha de cabeçalhos deve ficar na linha 1. "
-    "Datas: aaaa-mm-dd, dd/mm/aaaa ou datas do Excel. Números: ponto ou vírgula decimal. "
+    "Datas: aaaa-mm-dd, dd/mm/aaaa ou datas do Excel. Números: ponto ou vírgula decimal, de preferência sem separador de milhares (1234,5 ou 1234.5); 1.000 sozinho é recusado por ambíguo. "
     "As palavras de uma lista podem ser escritas em português, espanhol ou inglês, com ou sem acentos.",
 )
 

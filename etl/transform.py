@@ -16,6 +16,20 @@ import catalogue
 from etl.contracts import DATA_STATUS_RANK, DATABASE_TABLES
 
 DAYS_PER_YEAR = 365.25
+DAYS_PER_MONTH = DAYS_PER_YEAR / 12
+# Windows of the headline recommendation measure: share implemented within N months of issue.
+AGE_WINDOWS_MONTHS = (12, 24, 36)
+HEADLINE_WINDOW_MONTHS = 24  # the window also written to the indicator mart (Compare, Progress)
+OPEN_STATUSES = ("partially_implemented", "in_progress", "not_implemented")  # known, not (fully) implemented
+RESPONSE_COLUMNS = {  # response code -> count column of mart_implementation_rates
+    "accepted": "n_accepted", "partially_accepted": "n_partially_accepted", "rejected": "n_rejected",
+    "no_reply": "n_no_reply",
+}
+# Dates known to the month or the year are stored as the first day of that period; the
+# period's last day is the other end of the interval they stand for.
+DATE_PRECISIONS = {"opcat_ratification_date": "opcat_ratification_precision",
+                   "npm_designation_date": "npm_designation_precision",
+                   "npm_operational_date": "npm_operational_precision"}
 AUTONOMY_WEIGHTS = {"met": 1.0, "partially_met": 0.5, "not_met": 0.0}  # no_information: left out
 IMPLEMENTED = "implemented"
 PARTIALLY = "partially_implemented"
@@ -50,18 +64,28 @@ def build_marts(tables: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
     # Codes arrive Categorical (cheap for the big recommendations table); the
     # small tables are easier to stack and join as plain strings.
     tables = {name: frame if name == "recommendations" else as_strings(frame) for name, frame in tables.items()}
+    institution_rows = institutions(tables["institutions"])
+    # Figures for years before an NPM operated are not the NPM's: set aside, never compared.
+    observations, early_observations = split_before_npm(tables["observations"], institution_rows)
+    assessments, early_assessments = split_before_npm(tables["autonomy_assessments"], institution_rows)
     counts = recommendation_counts(tables["recommendations"], tables["recommendation_totals"])
     rates = implementation_rates(counts)
-    scores = autonomy_scores(tables["autonomy_assessments"])
+    scores = autonomy_scores(assessments)
+    by_age = implementation_by_age(tables["recommendations"])
+    curves = time_to_implementation(tables["recommendations"])
     marts = {
-        "institutions": institutions(tables["institutions"]),
-        "mart_indicator_values": indicator_values(tables["observations"], tables["context"], rates, scores),
+        "institutions": institution_rows,
+        "mart_indicator_values": indicator_values(observations, tables["context"], rates, scores, by_age),
         "mart_context": tables["context"],
-        "mart_autonomy_cells": tables["autonomy_assessments"],
+        "mart_autonomy_cells": assessments,
         "mart_autonomy_scores": scores,
         "mart_recommendation_counts": counts,
         "mart_implementation_rates": rates,
+        "mart_implementation_by_age": by_age,
+        "mart_time_to_implementation": curves,
+        "mart_open_recommendations": open_recommendations(tables["recommendations"], curves),
         "mart_public_recommendations": public_recommendations(tables["recommendations"]),
+        "mart_before_npm": before_npm(early_observations, early_assessments),
         "reference_facts": tables.get("reference_facts", _empty("reference_facts")),
     }
     return {name: conform(name, frame) for name, frame in marts.items()}
@@ -82,20 +106,79 @@ def _empty(name: str) -> pl.DataFrame:
 
 
 def institutions(frame: pl.DataFrame) -> pl.DataFrame:
-    def years_since_ratification(column: str) -> pl.Expr:
-        days = (pl.col(column) - pl.col("opcat_ratification_date")).dt.total_days()
-        return days / DAYS_PER_YEAR
+    """Dates with their precision (blank = day), years from ratification as an interval, and the
+    first year that is the NPM's (the year it started operating, else the year it was designated)."""
+    frame = frame.with_columns(
+        pl.when(pl.col(date).is_not_null()).then(pl.col(precision).fill_null("day")).alias(precision)
+        for date, precision in DATE_PRECISIONS.items() if precision in frame.columns)
+    frame = frame.with_columns(
+        pl.when(pl.col(date).is_not_null()).then(pl.lit("day")).alias(precision)
+        for date, precision in DATE_PRECISIONS.items() if precision not in frame.columns)
+    frame = frame.with_columns(
+        pl.col(date).pipe(_period_start, pl.col(precision)).alias(date) for date, precision in DATE_PRECISIONS.items())
 
+    def years_since_ratification(column: str) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
+        ratified = "opcat_ratification_date"
+        shortest = _days(_period_start(pl.col(column), pl.col(DATE_PRECISIONS[column])),
+                         _period_end(pl.col(ratified), pl.col(DATE_PRECISIONS[ratified]))) / DAYS_PER_YEAR
+        longest = _days(_period_end(pl.col(column), pl.col(DATE_PRECISIONS[column])),
+                        _period_start(pl.col(ratified), pl.col(DATE_PRECISIONS[ratified]))) / DAYS_PER_YEAR
+        return (shortest + longest) / 2, shortest, longest
+
+    to_designation, to_operation = (years_since_ratification(c) for c in ("npm_designation_date",
+                                                                          "npm_operational_date"))
     return frame.with_columns(
-        years_since_ratification("npm_designation_date").alias("years_to_designation"),
-        years_since_ratification("npm_operational_date").alias("years_to_operation"),
+        to_designation[0].alias("years_to_designation"), to_designation[1].alias("years_to_designation_min"),
+        to_designation[2].alias("years_to_designation_max"),
+        to_operation[0].alias("years_to_operation"), to_operation[1].alias("years_to_operation_min"),
+        to_operation[2].alias("years_to_operation_max"),
+        pl.coalesce(pl.col("npm_operational_date").dt.year(), pl.col("npm_designation_date").dt.year())
+        .cast(pl.Int64).alias("first_npm_year"),
     ).sort("iso3")
+
+
+def _period_start(date: pl.Expr, precision: pl.Expr) -> pl.Expr:
+    return (pl.when(precision == "year").then(pl.date(date.dt.year(), 1, 1))
+            .when(precision == "month").then(date.dt.month_start()).otherwise(date))
+
+
+def _period_end(date: pl.Expr, precision: pl.Expr) -> pl.Expr:
+    return (pl.when(precision == "year").then(pl.date(date.dt.year(), 12, 31))
+            .when(precision == "month").then(date.dt.month_end()).otherwise(date))
+
+
+def _days(later: pl.Expr, earlier: pl.Expr) -> pl.Expr:
+    return (later - earlier).dt.total_days()
+
+
+def split_before_npm(frame: pl.DataFrame, institution_rows: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(rows from the NPM's first year on, rows of earlier years). Institutions without any NPM
+    date keep every row: nothing says when their NPM began."""
+    first = institution_rows.select("iso3", "first_npm_year")
+    marked = frame.join(first, on="iso3", how="left")
+    early = pl.col("year") < pl.col("first_npm_year")
+    return (marked.filter(~early.fill_null(False)).drop("first_npm_year"),
+            marked.filter(early.fill_null(False)))
+
+
+def before_npm(observations: pl.DataFrame, assessments: pl.DataFrame) -> pl.DataFrame:
+    """What was set aside, readable: one row per value given for a year before the NPM operated."""
+    columns = ["iso3", "year", "source_table", "item_id", "value", "first_npm_year", "data_status"]
+    parts = [
+        observations.select("iso3", "year", pl.lit("observations").alias("source_table"),
+                            pl.col("indicator_id").alias("item_id"), pl.col("value").cast(pl.String),
+                            "first_npm_year", "data_status"),
+        assessments.select("iso3", "year", pl.lit("autonomy_assessments").alias("source_table"),
+                           pl.col("criterion_id").alias("item_id"), pl.col("assessment").alias("value"),
+                           "first_npm_year", "data_status"),
+    ]
+    return pl.concat([p.select(columns) for p in parts]).sort("iso3", "year", "source_table", "item_id")
 
 
 # ---------------------------------------------------------------- recommendations
 def recommendation_counts(records: pl.DataFrame, totals: pl.DataFrame) -> pl.DataFrame:
     """Records grouped to the grain of the totals, stacked with the totals."""
-    dims = ["iso3", "year_issued", "place_type", "theme", "authority", "implementation_status"]
+    dims = ["iso3", "year_issued", "place_type", "theme", "authority", "implementation_status", "response"]
     from_records = (
         records.lazy()
         .with_columns(pl.col("date_issued").dt.year().cast(pl.Int64).alias("year_issued"))
@@ -127,6 +210,10 @@ def implementation_rates(counts: pl.DataFrame) -> pl.DataFrame:
         *[n.filter(status == code).sum().alias(column) for code, column in STATUS_COLUMNS.items()],
         status_from_rank(status_rank().max()).alias("data_status"),
     )
+    responses = counts.group_by("iso3", "year_issued").agg(
+        *[n.filter(pl.col("response") == code).sum().alias(column) for code, column in RESPONSE_COLUMNS.items()],
+        n.filter(pl.col("response").is_not_null()).sum().alias("n_with_response"))
+    rates = rates.join(responses, on=["iso3", "year_issued"], how="left")
     with_information = pl.col("n_recommendations") - pl.col("n_no_information")
     rates = rates.with_columns(with_information.alias("n_with_information"))
     per_cent = 100.0 / pl.col("n_with_information")
@@ -136,7 +223,111 @@ def implementation_rates(counts: pl.DataFrame) -> pl.DataFrame:
         pl.when(pl.col("n_with_information") > 0)
         .then((pl.col("n_implemented") + pl.col("n_partially_implemented")) * per_cent)
         .alias("implemented_or_partial_rate"),
+        # Over the recommendations whose response is recorded; 'no reply' is a response (none came).
+        pl.when(pl.col("n_with_response") > 0).then(100.0 * pl.col("n_accepted") / pl.col("n_with_response"))
+        .alias("acceptance_rate"),
     ).sort("iso3", "year_issued")
+
+
+# ---------------------------------------------------------------- recommendations by age
+def _record_times(records: pl.DataFrame) -> pl.LazyFrame:
+    """One row per recommendation: months to implementation (implemented with a follow-up date),
+    months to the last follow-up, and the institution's as-of date (its latest follow-up).
+
+    The date a status became 'implemented' is not recorded; the last follow-up date of an
+    implemented recommendation is the best proxy (it can only be later than the true date).
+    """
+    status = pl.col("implementation_status").cast(pl.String)
+    frame = records.lazy().select(
+        pl.col("iso3").cast(pl.String), "date_issued", "last_followup_date", status.alias("status"),
+        "data_status", pl.col("date_issued").dt.year().cast(pl.Int64).alias("year_issued"))
+    as_of = frame.group_by("iso3").agg(pl.col("last_followup_date").max().alias("as_of_date"))
+    months_to_followup = _days(pl.col("last_followup_date"), pl.col("date_issued")) / DAYS_PER_MONTH
+    return frame.join(as_of, on="iso3", how="left").with_columns(
+        months_to_followup.alias("months_to_followup"),
+        (pl.col("status") == IMPLEMENTED).alias("implemented"),
+        (pl.col("status") != "no_information").alias("with_information"))
+
+
+def implementation_by_age(records: pl.DataFrame) -> pl.DataFrame:
+    """Share implemented within 12/24/36 months of issue, per institution and year issued.
+
+    A year's cohort gets a share only when it is old enough: its last day plus the window is
+    on or before the institution's as-of date, so every recommendation in it had the full window.
+    Denominator: recommendations with status information whose implementation time is known
+    (implemented ones without a follow-up date are counted apart).
+    """
+    times = _record_times(records)
+    windows = pl.LazyFrame({"window_months": list(AGE_WINDOWS_MONTHS)}, schema={"window_months": pl.Int64})
+    days_left = _days(pl.col("as_of_date"), pl.date(pl.col("year_issued"), 12, 31))
+    date_unknown = pl.col("implemented") & pl.col("last_followup_date").is_null()
+    within = pl.col("implemented") & (pl.col("months_to_followup") <= pl.col("window_months"))
+    grouped = times.join(windows, how="cross").group_by("iso3", "year_issued", "window_months").agg(
+        pl.col("as_of_date").first(),
+        (days_left >= pl.col("window_months") * DAYS_PER_MONTH).fill_null(False).first().alias("old_enough"),
+        pl.len().cast(pl.Int64).alias("n_recommendations"),
+        (pl.col("with_information") & ~date_unknown).sum().cast(pl.Int64).alias("n_with_information"),
+        within.fill_null(False).sum().cast(pl.Int64).alias("n_implemented_within"),
+        date_unknown.sum().cast(pl.Int64).alias("n_implemented_date_unknown"),
+        status_from_rank(status_rank().max()).alias("data_status"))
+    share = 100.0 * pl.col("n_implemented_within") / pl.col("n_with_information")
+    return grouped.with_columns(
+        pl.when(pl.col("old_enough") & (pl.col("n_with_information") > 0)).then(share)
+        .alias("share_implemented_within"),
+    ).sort("iso3", "year_issued", "window_months").collect()
+
+
+def _whole_months(months: pl.Expr) -> pl.Expr:
+    # "Within 12 months" means at most 12 * DAYS_PER_MONTH days: month k holds (k-1, k].
+    return months.ceil().cast(pl.Int64).clip(lower_bound=0)
+
+
+def time_to_implementation(records: pl.DataFrame) -> pl.DataFrame:
+    """Kaplan-Meier share implemented by month since issue, per institution.
+
+    Event: implemented, at its last follow-up (the proxy above). Censored: still open
+    (partially, in progress, not implemented) at its last follow-up; an open recommendation
+    without a follow-up date is censored at month 0. Left out: no information, and
+    implemented ones without a follow-up date (time unknown).
+    """
+    times = _record_times(records).filter(
+        pl.col("with_information") & ~(pl.col("implemented") & pl.col("last_followup_date").is_null()))
+    at = times.with_columns(_whole_months(pl.col("months_to_followup").fill_null(0.0)).alias("month"))
+    per_month = at.group_by("iso3", "month").agg(
+        pl.col("implemented").sum().cast(pl.Int64).alias("n_implemented"),
+        (~pl.col("implemented")).sum().cast(pl.Int64).alias("n_censored"),
+        status_from_rank(status_rank().max()).alias("data_status"))
+    leaving = pl.col("n_implemented") + pl.col("n_censored")
+    curve = per_month.sort("iso3", "month").with_columns(
+        (leaving.sum().over("iso3") - leaving.cum_sum().over("iso3") + leaving).alias("n_at_risk"))
+    surviving = (1.0 - pl.col("n_implemented") / pl.col("n_at_risk")).cum_prod().over("iso3")
+    curve = curve.with_columns((100.0 * (1.0 - surviving)).alias("share_implemented"))
+    start = curve.group_by("iso3").agg(
+        leaving.sum().alias("n_at_risk"), status_from_rank(status_rank().max()).alias("data_status")
+    ).with_columns(pl.lit(0, pl.Int64).alias("month"), pl.lit(0, pl.Int64).alias("n_implemented"),
+                   pl.lit(0, pl.Int64).alias("n_censored"), pl.lit(0.0).alias("share_implemented"))
+    columns = ["iso3", "month", "n_at_risk", "n_implemented", "n_censored", "share_implemented", "data_status"]
+    # A row at month 0 (nothing implemented yet) anchors each curve unless month 0 has one.
+    start = start.join(curve.select("iso3", "month"), on=["iso3", "month"], how="anti")
+    return pl.concat([curve.select(columns), start.select(columns)], how="diagonal_relaxed").sort(
+        "iso3", "month").collect()
+
+
+def open_recommendations(records: pl.DataFrame, curves: pl.DataFrame) -> pl.DataFrame:
+    """Per institution: open recommendations (known status, not fully implemented), their median
+    age at the as-of date, and the month by which half were implemented (NULL if never)."""
+    times = _record_times(records)
+    age = _days(pl.col("as_of_date"), pl.col("date_issued")) / DAYS_PER_MONTH
+    is_open = pl.col("status").is_in(OPEN_STATUSES)
+    summary = times.group_by("iso3").agg(
+        pl.col("as_of_date").first(),
+        pl.col("with_information").sum().cast(pl.Int64).alias("n_with_information"),
+        is_open.sum().cast(pl.Int64).alias("n_open"),
+        age.filter(is_open).median().alias("median_open_age_months"),
+        status_from_rank(status_rank().max()).alias("data_status")).collect()
+    half = (curves.lazy().filter(pl.col("share_implemented") >= 50.0).group_by("iso3")
+            .agg(pl.col("month").min().cast(pl.Float64).alias("median_months_to_implementation")).collect())
+    return summary.join(half, on="iso3", how="left").sort("iso3")
 
 
 def public_recommendations(records: pl.DataFrame) -> pl.DataFrame:
@@ -173,7 +364,7 @@ def autonomy_scores(assessments: pl.DataFrame) -> pl.DataFrame:
 
 # ---------------------------------------------------------------- indicator values
 def indicator_values(observations: pl.DataFrame, context: pl.DataFrame, rates: pl.DataFrame,
-                     scores: pl.DataFrame) -> pl.DataFrame:
+                     scores: pl.DataFrame, by_age: pl.DataFrame | None = None) -> pl.DataFrame:
     """Input observations plus every derived indicator, long: (iso3, year, indicator_id, value, n, ...)."""
     long = ["iso3", "year", "indicator_id", "value", "n", "data_status", "source", "note"]
     inputs = pl.concat([
@@ -186,6 +377,8 @@ def indicator_values(observations: pl.DataFrame, context: pl.DataFrame, rates: p
         derived.append(_ratio(available, indicator_id, numerator, denominator, factor))
     derived.append(_from_rates(rates))
     derived.append(_from_scores(scores))
+    if by_age is not None:
+        derived.append(_from_age(by_age))
     return (pl.concat([observations.with_columns(pl.lit(None, pl.Int64).alias("n")).select(long), *derived])
             .sort("iso3", "year", "indicator_id"))
 
@@ -229,12 +422,29 @@ def _from_rates(rates: pl.DataFrame) -> pl.DataFrame:
             pl.col("n_with_information").cast(pl.Int64).alias("n"), "data_status")
         for indicator_id in ("implementation_rate", "implemented_or_partial_rate")
     ]
-    return pl.concat([issued, *rate_rows]).with_columns(
+    acceptance = base.filter(pl.col("acceptance_rate").is_not_null()).select(
+        "iso3", "year", pl.lit("acceptance_rate").alias("indicator_id"), pl.col("acceptance_rate").alias("value"),
+        pl.col("n_with_response").cast(pl.Int64).alias("n"), "data_status")
+    return pl.concat([issued, *rate_rows, acceptance]).with_columns(
         pl.lit(None, pl.String).alias("source"),
         pl.col("indicator_id").replace_strict(
             {i: _derivation_note(i) for i in ("recommendations_issued", "implementation_rate",
-                                               "implemented_or_partial_rate")}, return_dtype=pl.String)
+                                               "implemented_or_partial_rate", "acceptance_rate")},
+            return_dtype=pl.String)
         .alias("note"))
+
+
+HEADLINE_INDICATOR = f"implemented_within_{HEADLINE_WINDOW_MONTHS}_months"
+
+
+def _from_age(by_age: pl.DataFrame) -> pl.DataFrame:
+    """The headline window, by year issued, for cohorts old enough only (n = its denominator)."""
+    return by_age.filter((pl.col("window_months") == HEADLINE_WINDOW_MONTHS)
+                         & pl.col("share_implemented_within").is_not_null()).select(
+        "iso3", pl.col("year_issued").alias("year"), pl.lit(HEADLINE_INDICATOR).alias("indicator_id"),
+        pl.col("share_implemented_within").alias("value"), pl.col("n_with_information").cast(pl.Int64).alias("n"),
+        "data_status", pl.lit(None, pl.String).alias("source"),
+        pl.lit(_derivation_note(HEADLINE_INDICATOR)).alias("note"))
 
 
 def _from_scores(scores: pl.DataFrame) -> pl.DataFrame:

@@ -827,3 +827,31 @@ def compare_lines(df: pl.DataFrame, *, title: str, unit: str, lang: str,
     _size_to_rows(fig, n_rows=1, row_px=260, top_px=TITLE_BLOCK_PX, axis_px=30,
                   legend_rows=1 if entries <= 2 else 2)
     return fig
+
+
+def implementation_curves(df: pl.DataFrame, *, title: str, lang: str, institutions: Sequence[str],
+                          subtitle: str | None = None, max_month: int = 72) -> go.Figure:
+    """Kaplan-Meier style: share implemented (%) by months since issue, a step line per
+    institution (mart_time_to_implementation); dotted reference lines at 12, 24 and 36 months."""
+    fig = go.Figure()
+    shown = df.filter(pl.col("iso3").is_in(list(institutions))) if df.height else df
+    marked_once = all_illustrative(shown["data_status"].to_list()) if shown.height else False
+    for c in institutions:
+        rows = [r for r in shown.iter_rows(named=True) if r["iso3"] == c and r["month"] <= max_month]
+        colour = palette.institution_colour(c)
+        hover = [f"<b>{institution_label(c, lang)}</b><br>{t('km_month', lang, n=fmt.integer(r['month'], lang))}"
+                 f"<br>{fmt.percent(r['share_implemented'], lang)}"
+                 f"<br>{t('km_at_risk', lang, n=fmt.integer(r['n_at_risk'], lang))}" for r in rows]
+        fig.add_trace(go.Scatter(
+            x=[r["month"] for r in rows], y=[r["share_implemented"] for r in rows], mode="lines",
+            line=dict(color=colour, width=2.5, shape="hv"),
+            name=institution_label(c, lang) + ("" if rows else f" ({fmt.no_data(lang)})"),
+            hovertext=hover, hovertemplate="%{hovertext}<extra></extra>"))
+    for month in (12, 24, 36):
+        fig.add_vline(x=month, line=dict(color="#999999", dash="dot", width=1))
+    fig.update_yaxes(title=axis_title(t("km_axis_share", lang)), range=[0, 100], ticksuffix="%")
+    fig.update_xaxes(title=t("km_axis_months", lang), dtick=12, range=[0, max_month])
+    _base_layout(fig, title, lang, subtitle=subtitle, all_illustrative=marked_once)
+    _size_to_rows(fig, n_rows=1, row_px=300, top_px=TITLE_BLOCK_PX, axis_px=50,
+                  legend_rows=1 if len(institutions) <= 2 else 2)
+    return fig

@@ -332,3 +332,61 @@ def autonomy_cells_for(iso3: str) -> pl.DataFrame:
     """Every autonomy assessment of one institution, all years."""
     return _fetch(f"SELECT * FROM {S}.mart_autonomy_cells WHERE iso3 = ? ORDER BY year, criterion_id",
                   [iso3])
+
+
+# --------------------------------------------------------------------------- honest measures (issue 8)
+def implementation_by_age(year_from: int, year_to: int) -> pl.DataFrame:
+    """Share implemented within 12/24/36 months of issue, per institution and window, pooled over
+    the years issued in [year_from, year_to] that are old enough for that window (others left out).
+
+    iso3, window_months, share_implemented_within, n_with_information, n_implemented_within,
+    first_year, last_year (the years issued actually pooled), as_of_date, data_status.
+    """
+    return _fetch(
+        f"""SELECT iso3, window_months,
+                   CASE WHEN sum(n_with_information) > 0
+                        THEN 100.0 * sum(n_implemented_within) / sum(n_with_information) END
+                     AS share_implemented_within,
+                   sum(n_with_information)::INTEGER AS n_with_information,
+                   sum(n_implemented_within)::INTEGER AS n_implemented_within,
+                   min(year_issued) AS first_year, max(year_issued) AS last_year, max(as_of_date) AS as_of_date,
+                   CASE max(CASE data_status WHEN 'illustrative' THEN 3 WHEN 'estimate' THEN 2 ELSE 1 END)
+                        WHEN 3 THEN 'illustrative' WHEN 2 THEN 'estimate' ELSE 'sourced' END AS data_status
+            FROM {S}.mart_implementation_by_age
+            WHERE old_enough AND year_issued BETWEEN ? AND ?
+            GROUP BY iso3, window_months ORDER BY iso3, window_months""", [int(year_from), int(year_to)])
+
+
+def time_to_implementation(iso3: Sequence[str] | None = None) -> pl.DataFrame:
+    """Kaplan-Meier share implemented by month since issue (mart_time_to_implementation)."""
+    if iso3:
+        return _fetch(f"SELECT * FROM {S}.mart_time_to_implementation WHERE list_contains(?, iso3) "
+                      f"ORDER BY iso3, month", [list(iso3)])
+    return _fetch(f"SELECT * FROM {S}.mart_time_to_implementation ORDER BY iso3, month")
+
+
+def open_recommendations() -> pl.DataFrame:
+    """Per institution: open recommendations, their median age and the median time to implementation."""
+    return _fetch(f"SELECT * FROM {S}.mart_open_recommendations ORDER BY iso3")
+
+
+def acceptance_rates(year_from: int, year_to: int) -> pl.DataFrame:
+    """Responses per institution over recommendations issued in [year_from, year_to]: accepted,
+    partially accepted, rejected, no reply, n with a response and the acceptance rate (NULL if none)."""
+    return _fetch(
+        f"""SELECT iso3, sum(n_with_response)::INTEGER AS n_with_response,
+                   sum(n_accepted)::INTEGER AS n_accepted,
+                   sum(n_partially_accepted)::INTEGER AS n_partially_accepted,
+                   sum(n_rejected)::INTEGER AS n_rejected, sum(n_no_reply)::INTEGER AS n_no_reply,
+                   CASE WHEN sum(n_with_response) > 0
+                        THEN 100.0 * sum(n_accepted) / sum(n_with_response) END AS acceptance_rate,
+                   CASE max(CASE data_status WHEN 'illustrative' THEN 3 WHEN 'estimate' THEN 2 ELSE 1 END)
+                        WHEN 3 THEN 'illustrative' WHEN 2 THEN 'estimate' ELSE 'sourced' END AS data_status
+            FROM {S}.mart_implementation_rates
+            WHERE year_issued BETWEEN ? AND ?
+            GROUP BY iso3 ORDER BY iso3""", [int(year_from), int(year_to)])
+
+
+def before_npm() -> pl.DataFrame:
+    """Values given for years before an NPM operated: set aside at load, never compared."""
+    return _fetch(f"SELECT * FROM {S}.mart_before_npm ORDER BY iso3, year, source_table, item_id")

@@ -28,7 +28,7 @@ def test_renders_in_each_language(bundled_db, lang, title, header):
 def test_catalogues_are_complete_and_translated(bundled_db):
     at = run_page(PAGE, lang="pt")
     indicators, criteria = at.dataframe[0].value, at.dataframe[1].value
-    assert len(indicators) == 21 and len(criteria) == 14
+    assert len(indicators) == 23 and len(criteria) == 14  # 21 + acceptance_rate, implemented_within_24_months
     assert "Pontuação de autonomia" in set(indicators["Indicador"])
     assert "Mandato na lei" in set(criteria["Critério"])
 

@@ -45,20 +45,26 @@ def test_url_restores_baseline_institutions_and_indicators(bundled_db):
     assert [x.value for x in at.title] == ["Progress since 2018"]
     assert at.multiselect(key="qp_c").value == ["PER"]
     assert at.multiselect(key="qp_i").value == ["implementation_rate"]
+    # 66/175 = 37.71 %, 23/196 = 11.73 %: the change from unrounded values is -25.98 -> -26.0;
+    # the fall is what age explains (recent recommendations had less time): no verdict
     assert ("- Peru: Implementation rate fell from 37.7% (n = 175) in 2018 to 11.7% (n = 196) in 2025 "
-            f"({MINUS}26.0 percentage points): worsened (illustrative data).") in _text(at)
+            f"({MINUS}26.0 percentage points): no verdict: a rate by year issued depends on age (recent "
+            "recommendations have had less time) (illustrative data).") in _text(at)
 
 
 def test_sentence_in_spanish_formats_numbers_the_spanish_way(bundled_db):
     at = run_page(PAGE, lang="es", b="2018", c=["PER"], i=["implementation_rate"])
     assert (f"Perú: Tasa de implementación bajó de 37,7{NBSP}% (n = 175) en 2018 a 11,7{NBSP}% (n = 196) "
-            f"en 2025 ({MINUS}26,0 puntos porcentuales): empeoró (datos ilustrativos).") in _text(at)
+            f"en 2025 ({MINUS}26,0 puntos porcentuales): sin valoración: una tasa por año de emisión depende "
+            "de la antigüedad (las recomendaciones recientes han tenido menos tiempo) (datos ilustrativos).") in _text(at)
 
 
 def test_missing_baseline_is_not_comparable_and_has_no_sentence(bundled_db):
     at = run_page(PAGE, lang="en", c=["PAN"], i=["implementation_rate"])
     text = _text(at)
-    assert "Not comparable: no data for Implementation rate (Panama) in 2017." in text
+    # Panama's NPM operated from August 2018: the 2017 gap says so
+    assert ("Not comparable: Implementation rate (Panama): the NPM was not yet operating in 2017 "
+            "(first year: 2018).") in text
     assert "Panama: Implementation rate" not in text
     assert "No indicator has data in both years." in text
 
@@ -92,7 +98,21 @@ def test_tally_counts_improved_and_worsened(bundled_db):
     at = run_page(PAGE, lang="en", c=["PER"], i=["implementation_rate", "autonomy_score"])
     tally = next(d.value for d in at.dataframe if "Improved" in d.value.columns)
     row = tally.iloc[0]
-    assert (row["Country"], row["Improved"], row["Worsened"], row["Not comparable"]) == ("Peru", 1, 1, 0)
+    # autonomy improved; the rate by year issued fell, which age explains: not counted as worsened
+    assert (row["Country"], row["Improved"], row["Worsened"], row["Not comparable"]) == ("Peru", 1, 0, 0)
+
+
+def test_scorecard_comes_first_and_chile_has_no_score_before_its_npm(bundled_db):
+    at = run_page(PAGE, lang="en", c=["CHL", "PER"])
+    assert [h.value for h in at.header][0] == "Donor scorecard: baseline → latest"
+    card = at.dataframe[0].value
+    chile = card[card["Country"] == "Chile"].iloc[0]
+    # Chile's NPM operated from May 2020: no 2017 autonomy score, and the gap says why
+    assert chile["Autonomy score"] == "— NPM not yet operating in 2017 (since 2020)"
+    text = _text(at)
+    assert "Chile: Autonomy score rose" not in text
+    messages = [m.value for m in at.markdown if m.value.startswith("1. ")]
+    assert messages and messages[0].startswith("1. Implemented within 24 months:")
 
 
 def test_baseline_after_latest_year_is_refused(bundled_db):

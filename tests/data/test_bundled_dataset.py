@@ -22,7 +22,7 @@ KEYS = {
     "context": ["iso3", "year", "variable"],
     "autonomy_assessments": ["iso3", "year", "criterion_id"],
     "recommendations": ["recommendation_id"],
-    "recommendation_totals": ["iso3", "year_issued", "implementation_status", "place_type", "theme",
+    "recommendation_totals": ["iso3", "year_issued", "implementation_status", "response", "place_type", "theme",
                               "authority"],
 }
 URL = re.compile(r"https?://\S+")
@@ -156,7 +156,7 @@ def test_every_sourced_row_cites_a_fact(data, fact_urls):
             for p in parts:
                 assert p in fact_urls or p == gen.CRITERIA_MD, (table, p)
             checked += 1
-    assert checked == 9 + 36  # nine institutions + the 36 curated rows of sourced_rows.csv
+    assert checked == 9 + 34  # nine institutions + the 34 curated rows of sourced_rows.csv
 
 
 def test_sourced_rows_spec_is_all_in_the_tables(data):
@@ -167,7 +167,9 @@ def test_sourced_rows_spec_is_all_in_the_tables(data):
                "recommendation_totals": ("implementation_status", "n_recommendations", "year_issued")}
     for s in spec:
         k, v, y = key_col[s["table"]]
-        hits = [r for r in data[s["table"]] if r["iso3"] == s["iso3"] and r[y] == s["year"] and r[k] == s["key"]]
+        key, _, response = s["key"].partition("|")  # totals: "status|response"
+        hits = [r for r in data[s["table"]] if r["iso3"] == s["iso3"] and r[y] == s["year"] and r[k] == key
+                and r.get("response", "") == response]
         assert len(hits) == 1, s
         assert hits[0][v] == s["value"] and hits[0]["data_status"] == s["data_status"], s
     assert sum(1 for s in spec if s["table"] == "autonomy_assessments") == 10
@@ -206,7 +208,7 @@ def test_nothing_before_an_npm_was_operational(data):
             first[r["iso3"]] = (r["npm_operational_date"], int(r["npm_operational_date"][:4]))
         else:  # PER: no operational date in the facts; year after the designating law
             first[r["iso3"]] = (None, int(r["npm_designation_date"][:4]) + 1)
-    for r in data["observations"]:
+    for r in data["observations"] + data["autonomy_assessments"]:
         assert int(r["year"]) >= first[r["iso3"]][1], r
     for r in data["recommendations"]:
         date, year = first[r["iso3"]]
@@ -232,9 +234,12 @@ def test_illustrative_layer_has_the_promised_shape(data):
     assert share(new, "in_progress") > share(old, "in_progress")
     aut = {(r["iso3"], r["year"]) for r in data["autonomy_assessments"]}
     for inst in data["institutions"]:
-        for year in ("2017", "2025"):
-            assert (inst["iso3"], year) in aut
-    assert len(data["autonomy_assessments"]) == 9 * 14 * len(gen.AUTONOMY_YEARS)
+        first = max(gen.AUTONOMY_YEARS[0], gen.start_year(inst))  # no assessment before the NPM operated
+        for year in (first, 2025):
+            assert (inst["iso3"], str(year)) in aut
+        assert (inst["iso3"], str(first - 1)) not in aut
+    # CHL from 2020 (6 years), PAN from 2018 (8), the other seven from 2017 (9)
+    assert len(data["autonomy_assessments"]) == 14 * (6 + 8 + 7 * 9)
 
 
 # --- large synthetic sets ---------------------------------------------------------------

@@ -56,7 +56,7 @@ def test_database_has_the_declared_tables_and_types(tmp_path, boundaries):
     for name, columns in DATABASE_TABLES.items():
         described = query(db, f'DESCRIBE "{name}"')
         assert [(r[0], r[1]) for r in described] == list(columns), name
-    assert query(db, "SELECT count(*) FROM indicators")[0][0] == 21
+    assert query(db, "SELECT count(*) FROM indicators")[0][0] == 23  # 21 + acceptance, implemented in 24 months
     assert query(db, "SELECT count(*) FROM criteria")[0][0] == 14
 
 
@@ -87,7 +87,7 @@ def test_load_log_keeps_history_and_describes_inputs(tmp_path, boundaries):
     expected_sha = hashlib.sha256((TINY / "observations.csv").read_bytes()).hexdigest()
     assert files["observations.csv"] == {"name": "observations.csv", "sha256": expected_sha, "rows": 7}
     counts = json.loads(rows[1][3])
-    assert counts["institutions"] == 2 and counts["mart_indicator_values"] == 26
+    assert counts["institutions"] == 2 and counts["mart_indicator_values"] == 28
     assert json.loads(rows[1][4]) == []
     assert rows[1][1] == str(TINY.resolve())
 
@@ -148,7 +148,7 @@ READER = textwrap.dedent("""
             rows = con.execute("SELECT count(*) FROM mart_indicator_values").fetchall()[0][0]
         finally:
             con.close()
-        assert rows == 26, rows          # old or new data, never a half-built table
+        assert rows == 28, rows          # old or new data, never a half-built table
         if not seen or seen[-1] != load_id:
             seen.append(load_id)
         reads += 1
@@ -215,7 +215,7 @@ def test_a_reader_thread_in_the_same_process_never_fails(tmp_path, boundaries):
                 con = duckdb.connect(":memory:")
                 con.execute(f"ATTACH '{db}' AS m (READ_ONLY)")
                 seen.append(con.execute("SELECT max(load_id) FROM m.load_log").fetchall()[0][0])
-                assert con.execute("SELECT count(*) FROM m.mart_indicator_values").fetchall()[0][0] == 26
+                assert con.execute("SELECT count(*) FROM m.mart_indicator_values").fetchall()[0][0] == 28
                 con.close()
             except Exception as exc:  # noqa: BLE001 - any error is the failure we look for
                 errors.append(repr(exc))

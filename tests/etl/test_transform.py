@@ -29,11 +29,17 @@ def test_years_from_ratification(marts):
     inst = {r["iso3"]: r for r in marts["institutions"].to_dicts()}
     # PER: 2006-01-01 -> 2016-01-01 = 10 * 365 + 2 leap days (2008, 2012) = 3652 days; / 365.25
     assert inst["PER"]["years_to_designation"] == pytest.approx(3652 / 365.25)  # 9.9986
-    # PER: -> 2017-01-01 = 3652 + 366 (2016 is a leap year) = 4018 days
-    assert inst["PER"]["years_to_operation"] == pytest.approx(4018 / 365.25)  # 11.0007
-    # URY: -> 2008-01-01 = 365 + 365 = 730 days; operated 2007-01-01 = 365 days (before its law)
+    # PER operated in January 2017 (precision month): 2017-01-01 is 3652 + 366 = 4018 days after
+    # ratification, 2017-01-31 is 4048: an interval, its midpoint 4033 days
+    assert inst["PER"]["years_to_operation_min"] == pytest.approx(4018 / 365.25)  # 11.0007
+    assert inst["PER"]["years_to_operation_max"] == pytest.approx(4048 / 365.25)
+    assert inst["PER"]["years_to_operation"] == pytest.approx(4033 / 365.25)
+    # URY: -> 2008-01-01 = 365 + 365 = 730 days; operated some day in 2007 (precision year, before
+    # its law): 2007-01-01 = 365 days, 2007-12-31 = 729 days; midpoint 547 days
     assert inst["URY"]["years_to_designation"] == pytest.approx(730 / 365.25)
-    assert inst["URY"]["years_to_operation"] == pytest.approx(365 / 365.25)
+    assert inst["URY"]["years_to_operation_min"] == pytest.approx(365 / 365.25)
+    assert inst["URY"]["years_to_operation_max"] == pytest.approx(729 / 365.25)
+    assert inst["URY"]["years_to_operation"] == pytest.approx(547 / 365.25)
 
 
 def test_budget_and_staff_ratios(marts):
@@ -96,11 +102,15 @@ def test_implementation_rates_from_records(marts):
 def test_implementation_rates_from_totals(marts):
     rates = {(r["iso3"], r["year_issued"]): r for r in marts["mart_implementation_rates"].to_dicts()}
     ury19 = rates[("URY", 2019)]
-    # "of 18, 10 accepted, 8 awaiting reply": 18 issued, 10 with information, 0 implemented
-    assert (ury19["n_recommendations"], ury19["n_with_information"]) == (18, 10)
+    # "of 18, 10 accepted, 8 awaiting reply": the source says nothing about implementation,
+    # so all 18 have no implementation information and there is no implementation rate
+    assert (ury19["n_recommendations"], ury19["n_with_information"]) == (18, 0)
     # "no information" is never counted as not implemented
-    assert (ury19["n_not_implemented"], ury19["n_no_information"]) == (0, 8)
-    assert ury19["implementation_rate"] == pytest.approx(0.0)
+    assert (ury19["n_not_implemented"], ury19["n_no_information"]) == (0, 18)
+    assert ury19["implementation_rate"] is None
+    # the response, apart: 10 accepted of 18 with a response (the 8 without a reply count) = 55.6 %
+    assert (ury19["n_with_response"], ury19["n_accepted"], ury19["n_no_reply"]) == (18, 10, 8)
+    assert ury19["acceptance_rate"] == pytest.approx(100 * 10 / 18)
     ury20 = rates[("URY", 2020)]
     # 3 implemented + 2 partially + 5 not = 10: 3/10 = 30 %, (3+2)/10 = 50 %; one row illustrative
     assert ury20["implementation_rate"] == pytest.approx(30.0)
@@ -109,8 +119,11 @@ def test_implementation_rates_from_totals(marts):
 
 
 def test_rates_in_the_indicator_mart_carry_n(marts):
-    rate = indicator(marts, "URY", 2019, "implementation_rate")
-    assert rate["value"] == pytest.approx(0.0) and rate["n"] == 10
+    assert indicator(marts, "URY", 2019, "implementation_rate") is None  # never a 0 % for "not reported"
+    rate = indicator(marts, "PER", 2019, "implementation_rate")
+    assert rate["value"] == pytest.approx(100 / 3) and rate["n"] == 3
+    accepted = indicator(marts, "URY", 2019, "acceptance_rate")
+    assert accepted["value"] == pytest.approx(100 * 10 / 18) and accepted["n"] == 18
     issued = indicator(marts, "URY", 2019, "recommendations_issued")
     assert issued["value"] == 18 and issued["n"] is None
     assert indicator(marts, "PER", 2019, "recommendations_issued")["value"] == 4
@@ -134,9 +147,11 @@ def test_public_recommendations_only(marts):
 
 
 def test_indicator_mart_row_count(marts):
-    # 7 observations + PER 5 ratios + URY 1 ratio + 4 institution-years x 3 recommendation figures
-    # + 1 autonomy score = 26
-    assert marts["mart_indicator_values"].height == 26
+    # 7 observations + PER 5 ratios + URY 1 ratio + 4 institution-years issued + 3 with both
+    # implementation rates (URY 2019 has no status information) x 2 + 3 acceptance rates
+    # (PER 2019, PER 2020, URY 2019; URY 2020 has no response) + 1 implemented within 24 months
+    # (PER 2019, the only year old enough) + 1 autonomy score = 7 + 6 + 4 + 6 + 3 + 1 + 1 = 28
+    assert marts["mart_indicator_values"].height == 28
     assert marts["mart_indicator_values"]["data_status"].null_count() == 0
 
 

@@ -73,23 +73,27 @@ def test_rise_with_relative_change(lang, expected):
 
 @pytest.mark.parametrize("lang, expected", [
     ("en", f"Peru: Implementation rate fell from 47.2% (n = 125) in 2017 to 11.7% (n = 196) in 2025 "
-           f"({MINUS}35.5 percentage points): worsened (illustrative data)."),
+           f"({MINUS}35.5 percentage points): no verdict: a rate by year issued depends on age (recent "
+           f"recommendations have had less time) (illustrative data)."),
     ("es", f"Perú: Tasa de implementación bajó de 47,2{NBSP}% (n = 125) en 2017 a 11,7{NBSP}% (n = 196) en 2025 "
-           f"({MINUS}35,5 puntos porcentuales): empeoró (datos ilustrativos)."),
+           f"({MINUS}35,5 puntos porcentuales): sin valoración: una tasa por año de emisión depende de la "
+           f"antigüedad (las recomendaciones recientes han tenido menos tiempo) (datos ilustrativos)."),
     ("pt", f"Peru: Taxa de implementação desceu de 47,2% (n = 125) em 2017 para 11,7% (n = 196) em 2025 "
-           f"({MINUS}35,5 pontos percentuais): piorou (dados ilustrativos)."),
+           f"({MINUS}35,5 pontos percentuais): sem avaliação: uma taxa por ano de emissão depende da "
+           f"antiguidade (as recomendações recentes tiveram menos tempo) (dados ilustrativos)."),
 ])
-def test_rate_fall_in_points_with_n_and_illustrative_flag(lang, expected):
+def test_a_rate_by_year_issued_falls_without_being_called_worse(lang, expected):
+    # 47.2 - 11.734694 = 35.465 -> 35.5; recent recommendations had less time: no verdict
     s = _one("PER", "implementation_rate", lang)
     assert s.text == expected
-    assert s.direction == "worsened" and s.illustrative
+    assert s.direction == "down" and s.illustrative
 
 
-def test_score_change_is_between_the_figures_shown_and_estimate_flagged():
-    # 75 -> 88.46 shows as 75 -> 88, so the change reads +13 points (not +13.46).
+def test_score_change_is_from_unrounded_values_and_estimate_flagged():
+    # 75 -> 88.461538 shows as 75 -> 88, but the change is +13.46, read +13.5 points (not +13).
     s = _one("URY", "autonomy_score", "en")
     assert s.text == ("Uruguay: Autonomy score rose from 75 (14 criteria assessed) in 2017 to 88 "
-                      "(13 criteria assessed) in 2025 (+13 points): improved (includes estimates).")
+                      "(13 criteria assessed) in 2025 (+13.5 points): improved (includes estimates).")
     assert s.estimate and not s.illustrative
 
 
@@ -175,7 +179,9 @@ def test_tally_counts_directions_per_institution():
         VALUES, baseline=2017, latest=2025, institutions=["PER", "PAN"],
         indicators=["npm_staff", "implementation_rate"], lang="en")
     tally = {r["iso3"]: r for r in progress.tally(statements).iter_rows(named=True)}
-    assert (tally["PER"]["improved"], tally["PER"]["worsened"], tally["PER"]["not_comparable"]) == (1, 1, 0)
+    # staff improved; the implementation rate by year issued fell, which age explains: "down", not "worsened"
+    assert (tally["PER"]["improved"], tally["PER"]["worsened"], tally["PER"]["down"]) == (1, 0, 1)
+    assert tally["PER"]["not_comparable"] == 0
     assert (tally["PAN"]["improved"], tally["PAN"]["not_comparable"]) == (0, 2)
 
 
@@ -185,3 +191,78 @@ def test_endpoints_keep_missing_as_null():
     assert (rows["PER"]["value_a"], rows["PER"]["value_b"]) == (40.0, 50.0)
     assert rows["PAN"]["value_a"] is None and rows["PAN"]["value_b"] == 30.0
     assert rows["CRI"]["value_a"] is None and rows["CRI"]["value_b"] is None
+
+
+# ----------------------------------------------------------------------------- like with like
+AUTONOMY_CELLS = pl.DataFrame(
+    [  # URY: 3 criteria assessed in 2017, 2 in 2025 (own_staff has no information in 2025)
+        ("URY", 2017, "legal_mandate", "met", "sourced"),
+        ("URY", 2017, "own_staff", "met", "sourced"),
+        ("URY", 2017, "separate_budget", "not_met", "sourced"),
+        ("URY", 2025, "legal_mandate", "met", "estimate"),
+        ("URY", 2025, "own_staff", "no_information", "estimate"),
+        ("URY", 2025, "separate_budget", "partially_met", "estimate"),
+    ],
+    schema=["iso3", "year", "criterion_id", "assessment", "data_status"], orient="row",
+)
+AUTONOMY_SCORES = pl.DataFrame(
+    [  # as the mart computes them: 2017 (1 + 1 + 0) / 3 = 66.67; 2025 (1 + 0.5) / 2 = 75
+        ("URY", 2017, "autonomy_score", 200 / 3, 3, "sourced"),
+        ("URY", 2025, "autonomy_score", 75.0, 2, "estimate"),
+    ],
+    schema=["iso3", "year", "indicator_id", "value", "n", "data_status"], orient="row",
+)
+
+
+def test_autonomy_on_different_criteria_says_so_and_compares_the_common_ones():
+    [s] = progress.indicator_statements(AUTONOMY_SCORES, baseline=2017, latest=2025, institutions=["URY"],
+                                        indicators=["autonomy_score"], lang="en", cells=AUTONOMY_CELLS)
+    # common criteria: legal_mandate, separate_budget -> 2017 (1 + 0) / 2 = 50; 2025 (1 + 0.5) / 2 = 75
+    assert s.text == ("Uruguay: Autonomy score: 67 (3 criteria assessed) in 2017 and 75 (2 criteria assessed) "
+                      "in 2025, on different criteria; on the 2 criteria assessed in both years, from 50 to 75 "
+                      "(+25.0 points): improved (includes estimates).")
+    assert s.direction == "improved" and s.figures["change"] == pytest.approx(25.0)
+
+
+COHORTS = pl.DataFrame(
+    [  # share implemented within 24 months, by year issued; 2024 and 2025 are too recent to have a value
+        ("PER", 2017, "implemented_within_24_months", 40.0, 120, "illustrative"),
+        ("PER", 2023, "implemented_within_24_months", 46.3, 160, "illustrative"),
+        ("CHL", 2023, "implemented_within_24_months", 30.0, 90, "illustrative"),
+    ],
+    schema=["iso3", "year", "indicator_id", "value", "n", "data_status"], orient="row",
+)
+
+
+def test_a_windowed_measure_compares_with_the_latest_cohort_old_enough():
+    per, chl = progress.indicator_statements(COHORTS, baseline=2017, latest=2025, institutions=["PER", "CHL"],
+                                             indicators=["implemented_within_24_months"], lang="en")
+    assert per.text == ("Peru: Implemented within 24 months rose from 40.0% (n = 120) in 2017 to 46.3% (n = 160) "
+                        "in 2023 (+6.3 percentage points): improved (latest year issued with 24 months of "
+                        "follow-up: 2023) (illustrative data).")
+    assert not chl.comparable and "2017" in chl.text
+
+
+def test_scorecard_and_key_messages_carry_figures_n_and_flags():
+    statements = progress.indicator_statements(COHORTS, baseline=2017, latest=2025, institutions=["PER", "CHL"],
+                                               indicators=["implemented_within_24_months"], lang="en")
+    card = progress.scorecard(statements, ["PER", "CHL"], ["implemented_within_24_months"], "en")
+    assert card.rows() == [
+        ("Peru", "40.0% (n = 120) [2017] → 46.3% (n = 160) [2023] ↑ +6.3 percentage points · illustrative"),
+        ("Chile", "— no data at one end"),
+    ]
+    [message] = progress.key_messages(statements, "en", measures=["implemented_within_24_months"])
+    assert message == ("Implemented within 24 months: improved in 1 of 1 institutions with data at both ends "
+                       "and worsened in 0; largest change: Peru, 40.0% (n = 120) [2017] → 46.3% (n = 160) [2023] "
+                       "↑ +6.3 percentage points. No comparison for 1 (no data at one end, e.g. before the NPM "
+                       "existed). (illustrative data)")
+
+
+def test_a_gap_before_the_npm_operated_says_so():
+    # Chile's NPM operated from 2020: no 2017 value is a gap of the NPM's history, not "not reported"
+    [s] = progress.indicator_statements(COHORTS, baseline=2017, latest=2025, institutions=["CHL"],
+                                        indicators=["implemented_within_24_months"], lang="en",
+                                        first_npm_years={"CHL": 2020})
+    assert s.text == ("Not comparable: Implemented within 24 months (Chile): the NPM was not yet operating "
+                      "in 2017 (first year: 2020).")
+    assert progress.scorecard_cell(s, "es") == "— el MNP aún no funcionaba en 2017 (desde 2020)"
