@@ -35,7 +35,7 @@ PLOTLY_CONFIG = {"topojsonURL": TOPOJSON_URL, "displaylogo": False, "responsive"
 VOCAB_COLUMNS = {
     "assessment": "assessment", "implementation_status": "implementation_status",
     "place_type": "place_type", "theme": "theme", "authority": "authority", "basis": "basis",
-    "data_status": "data_status", "npm_type": "npm_type",
+    "data_status": "data_status", "npm_type": "npm_type", "response": "response",
 }
 MAX_SOURCES_SHOWN = 3
 
@@ -269,12 +269,33 @@ def chart_block(fig: go.Figure, *, title: str, data: pl.DataFrame, lang: str, ke
     st.caption(" · ".join(b for b in bits if b))
     for note in notes:
         st.caption(note)
+    image_downloads(fig, title=title, data=data, lang=lang, key=key, unit=unit, n_total=n_total,
+                    notes=notes)
     with st.expander(t("show_data", lang) + f": {title}"):
         table = data_table(data, lang)
         dataframe(table, lang)
         st.download_button(t("download_csv", lang), exports.csv_bytes(table, lang),
                            file_name=f"mirador_{key}_{lang}.csv", mime="text/csv",
                            on_click="ignore", key=f"download_{key}")
+
+
+def image_downloads(fig: go.Figure, *, title: str, data: pl.DataFrame, lang: str, key: str,
+                    unit: str | None = None, n_total: int | None = None, notes: Sequence[str] = ()) -> None:
+    """PNG (slide, 2x) and SVG of the chart with its title block and footer (chart_export).
+    Deferred: nothing renders until someone clicks (a render takes a headless Chromium)."""
+    from mirador import chart_export
+
+    def render(image_format: str) -> bytes:
+        text = chart_export.chart_text(title, data, lang, unit=unit, n_total=n_total, notes=notes)
+        return chart_export.image_bytes(fig, text, image_format)
+
+    with st.container(horizontal=True):
+        for image_format, label in (("png", "download_png"), ("svg", "download_svg")):
+            st.download_button(
+                t(label, lang), data=lambda image_format=image_format: render(image_format),
+                file_name=chart_export.file_name(title, key, lang, image_format),
+                mime=chart_export.FORMATS[image_format], on_click="ignore", icon="🖼️",
+                type="tertiary", key=f"download_{image_format}_{key}")
 
 
 # --------------------------------------------------------------------------- banners and notes
@@ -360,6 +381,11 @@ PRINT_CSS = """<style>
   [data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stToolbar"],
   [data-testid="stDecoration"], [data-testid="stStatusWidget"], [data-testid="stDownloadButton"],
   [data-testid="stElementToolbar"] { display: none !important; }
+  /* Selection widgets: the printed page shows their result, not the controls. */
+  [data-testid="stSelectbox"], [data-testid="stMultiSelect"], [data-testid="stButtonGroup"],
+  [data-testid="stCheckbox"], [data-testid="stSlider"], [data-testid="stRadio"],
+  [data-testid="stTextInput"], [data-testid="stTextArea"], [data-testid="stButton"],
+  [data-testid="stSegmentedControl"], [data-testid="stToggle"] { display: none !important; }
   [data-testid="stApp"], [data-testid="stAppViewContainer"], [data-testid="stMain"] {
     position: static !important; overflow: visible !important; height: auto !important; }
   [data-testid="stMainBlockContainer"] { padding-top: 0 !important; max-width: 100% !important; }

@@ -47,14 +47,21 @@ MAP_PANELS = {
     "americas": {"lon": (-119.0, -34.0), "lat": (-56.5, 33.5)},  # Mexico to Cape Horn, Galápagos to Uruguay
     "iberia": {"lon": (-10.0, 4.5), "lat": (35.6, 44.0)},
 }
-# The Americas are tall, Iberia wide: a tall figure and about equal columns give both a
-# readable size at 1440 px and projected (the Americas panel is height-limited).
+# The panels are stacked, the Americas above Iberia: side by side, a phone (390 px) gave each
+# about 170 px. Stacked, each panel has the chart's whole width: on a phone the Americas are
+# width-limited (~330 px), at 1440 px both are height-limited. Row shares of the plot height
+# follow the panels' shapes (the Americas are tall, Iberia wide).
+MAP_ROW_HEIGHTS = [0.62, 0.38]
+# Side by side (`side_by_side=True`) on a screen known to be wide, e.g. presentation mode:
+# stacked maps squeezed into a projector's 690 px would be small.
 MAP_COLUMN_WIDTHS = [0.47, 0.53]
+MAP_SIDE_BY_SIDE_PX = 540
+MAP_ROW_SPACING = 0.07  # room for the Iberia panel's title between the two
 # Colour scales start at zero (a stretched min-max scale turns a 10 % difference into the
 # whole palette); units with a natural ceiling use all of it.
 FULL_SCALE_UNITS = {"percent": (0.0, 100.0), "score": (0.0, 100.0)}
 MAP_COLOURBAR_PX = 62  # horizontal colour bar under the maps: bar, ticks and its title
-MAP_PLOT_PX = 540  # height of the map panels; the figure adds title, legend and notes
+MAP_PLOT_PX = 700  # height of both map panels; the figure adds title, legend and notes
 SMALL_COUNTRY_DEG2 = 20.0  # bounding box (degrees squared) under which a country gets a dot
 
 
@@ -103,6 +110,7 @@ def _base_layout(fig: go.Figure, title: str, lang: str, height: int | None = Non
 
 
 AXIS_WRAP_CHARS = 34
+AXIS_TICKS_PX, AXIS_TITLE_LINE_PX = 30, 20  # under a plot: tick labels, then each axis-title line
 
 
 def axis_title(text: str, width: int = AXIS_WRAP_CHARS) -> str:
@@ -127,7 +135,8 @@ NOTE_WRAP_CHARS = 60  # footnotes wrap too (a long note is cut at phone width ot
 
 
 def _size_to_rows(fig: go.Figure, *, n_rows: int, row_px: int, top_px: int, axis_px: int,
-                  legend_rows: int = 0, notes: Sequence[str] = (), min_plot_px: int = 0) -> None:
+                  legend_rows: int = 0, notes: Sequence[str] = (), min_plot_px: int = 0,
+                  note_wrap: int = NOTE_WRAP_CHARS) -> None:
     """Height from the content: `n_rows` rows of `row_px`, then (in pixels, never overlapping)
     the x axis (`axis_px`), the legend and the footnotes under the plot.
 
@@ -145,7 +154,7 @@ def _size_to_rows(fig: go.Figure, *, n_rows: int, row_px: int, top_px: int, axis
                                       y=-below / plot_px))
         below += LEGEND_ROW_PX * legend_rows
     for note in notes:
-        lines = textwrap.wrap(note, NOTE_WRAP_CHARS) or [note]
+        lines = textwrap.wrap(note, note_wrap) or [note]
         _footnote(fig, "<br>".join(lines), y=-(below + 4) / plot_px)
         below += NOTE_PX * len(lines)
     fig.update_layout(height=top_px + plot_px + below + 12,
@@ -232,13 +241,17 @@ def ranking_bars(df: pl.DataFrame, *, title: str, unit: str, lang: str,
     if hatched_legend:
         _illustrative_legend(fig, lang)
     xmax = max([v for v in values if v is not None], default=1) or 1
-    fig.update_xaxes(title=axis_title(unit_label(unit, lang)), range=[0, xmax * 1.05], rangemode="tozero")
+    x_title = axis_title(unit_label(unit, lang))
+    fig.update_xaxes(title=x_title, range=[0, xmax * 1.05], rangemode="tozero")
     # The value under the name, in grey ("sin datos" where there is none: never a zero bar).
     fig.update_yaxes(title=None, tickmode="array", tickvals=labels,
                      ticktext=[f"{label}<br><span style='color:#555555;font-size:12px'>{tx}</span>"
                                for label, tx in zip(labels, text)])
     _base_layout(fig, title, lang, subtitle=subtitle, all_illustrative=marked_once)
-    _size_to_rows(fig, n_rows=len(order), row_px=40, top_px=TITLE_BLOCK_PX + 10, axis_px=55,
+    # Under the plot: tick labels, then the axis title, one line or wrapped (a fixed 55 px put the
+    # "illustrative" legend over a two-line title on Compare's half-width charts).
+    _size_to_rows(fig, n_rows=len(order), row_px=40, top_px=TITLE_BLOCK_PX + 10,
+                  axis_px=AXIS_TICKS_PX + AXIS_TITLE_LINE_PX * (x_title.count("<br>") + 1),
                   legend_rows=1 if hatched_legend else 0, min_plot_px=120)
     return fig
 
@@ -358,8 +371,9 @@ def _is_small(geometry: dict) -> bool:
 def choropleth_two_panels(df: pl.DataFrame, geometries: dict[str, dict], *, title: str,
                           unit: str, lang: str, value_col: str = "value",
                           n_col: str | None = None, subtitle: str | None = None,
-                          year_col: str | None = None) -> go.Figure:
-    """Two map panels (Americas, Iberian Peninsula) sharing one colour scale.
+                          year_col: str | None = None, side_by_side: bool = False) -> go.Figure:
+    """Two map panels (Americas, Iberian Peninsula) sharing one colour scale, stacked (or
+    `side_by_side` where the screen is known to be wide).
 
     Countries without a value are mid grey, explained in the legend ("no data");
     other countries are white on a pale sea, so the two never look alike.
@@ -372,10 +386,18 @@ def choropleth_two_panels(df: pl.DataFrame, geometries: dict[str, dict], *, titl
     rows = {r["iso3"]: r for r in df.iter_rows(named=True) if not fmt.is_missing(r[value_col])}
     zmin, zmax, scale_note = map_colour_range([r[value_col] for r in rows.values()], unit, lang)
     marked_once = all_illustrative([r.get("data_status") for r in rows.values()])
-    fig = make_subplots(rows=1, cols=2, column_widths=MAP_COLUMN_WIDTHS,
-                        specs=[[{"type": "geo"}, {"type": "geo"}]],
-                        subplot_titles=[t("map_americas", lang), t("map_iberia", lang)],
-                        horizontal_spacing=0.03)
+    if side_by_side:
+        fig = make_subplots(rows=1, cols=2, column_widths=MAP_COLUMN_WIDTHS,
+                            specs=[[{"type": "geo"}, {"type": "geo"}]],
+                            subplot_titles=[t("map_americas", lang), t("map_iberia", lang)],
+                            horizontal_spacing=0.03)
+    else:
+        fig = make_subplots(rows=2, cols=1, row_heights=MAP_ROW_HEIGHTS,
+                            specs=[[{"type": "geo"}], [{"type": "geo"}]],
+                            subplot_titles=[t("map_americas", lang), t("map_iberia", lang)],
+                            vertical_spacing=MAP_ROW_SPACING)
+    cell = (lambda panel: dict(row=1, col=panel)) if side_by_side else (lambda panel: dict(row=panel, col=1))
+    plot_px = MAP_SIDE_BY_SIDE_PX if side_by_side else MAP_PLOT_PX
     all_iso = list(geometries)
     missing = [c for c in all_iso if c not in rows]
     hover = {}
@@ -389,21 +411,21 @@ def choropleth_two_panels(df: pl.DataFrame, geometries: dict[str, dict], *, titl
         hover[c] = tip + f"<br>{_status_text(r.get('data_status'), lang)}"
     for c in missing:
         hover[c] = f"<b>{institution_label(c, lang)}</b><br>{fmt.no_data(lang)}"
-    for col, geo in ((1, "geo"), (2, "geo2")):
+    for panel, geo in ((1, "geo"), (2, "geo2")):
         if missing:
             fig.add_trace(go.Choropleth(
                 geojson=_features(geometries, missing), locations=missing, z=[0] * len(missing),
                 featureidkey="id", colorscale=[[0, palette.MAP_NO_DATA_COLOUR], [1, palette.MAP_NO_DATA_COLOUR]],
                 showscale=False, marker_line=dict(color="#FFFFFF", width=0.8), name=t("no_data", lang),
                 legendgroup="no_data", hovertext=[hover[c] for c in missing],
-                hovertemplate="%{hovertext}<extra></extra>", showlegend=(col == 1)), row=1, col=col)
+                hovertemplate="%{hovertext}<extra></extra>", showlegend=(panel == 1)), **cell(panel))
         if rows:
             locs = list(rows)
             fig.add_trace(go.Choropleth(
                 geojson=_features(geometries, locs), locations=locs, z=[rows[c][value_col] for c in locs],
                 featureidkey="id", coloraxis="coloraxis", marker_line=dict(color="#FFFFFF", width=0.8),
                 hovertext=[hover[c] for c in locs], hovertemplate="%{hovertext}<extra></extra>",
-                showlegend=False, name=title), row=1, col=col)
+                showlegend=False, name=title), **cell(panel))
     # Dots on the small countries: their value in the shared colour scale, or grey (no data).
     small = [c for c in all_iso if _is_small(geometries[c])]
     for group, colour in (([c for c in small if c in rows], None), ([c for c in small if c not in rows],
@@ -441,7 +463,7 @@ def choropleth_two_panels(df: pl.DataFrame, geometries: dict[str, dict], *, titl
     fig.update_layout(coloraxis=dict(
         colorscale=palette.SEQUENTIAL_SCALE, cmin=zmin, cmax=zmax,
         colorbar=dict(title=dict(text=unit_label(unit, lang), side="top"), orientation="h",
-                      x=0, xanchor="left", y=-8 / MAP_PLOT_PX, yanchor="top", len=0.6,
+                      x=0, xanchor="left", y=-8 / plot_px, yanchor="top", len=0.6,
                       thickness=12, outlinewidth=0)))
     _base_layout(fig, title, lang, subtitle=subtitle, all_illustrative=marked_once)
     notes = [scale_note]
@@ -449,7 +471,7 @@ def choropleth_two_panels(df: pl.DataFrame, geometries: dict[str, dict], *, titl
         notes.append(f"{palette.ILLUSTRATIVE_MARK} {t('includes_illustrative', lang)}")
     if small:
         notes.append(t("map_small_country_dots", lang))
-    _size_to_rows(fig, n_rows=1, row_px=MAP_PLOT_PX, top_px=TITLE_BLOCK_PX + 10, axis_px=8 + MAP_COLOURBAR_PX,
+    _size_to_rows(fig, n_rows=1, row_px=plot_px, top_px=TITLE_BLOCK_PX + 10, axis_px=8 + MAP_COLOURBAR_PX,
                   legend_rows=1 if missing else 0, notes=notes)
     fig.update_annotations(selector=dict(text=t("map_americas", lang)), font=dict(size=15))
     fig.update_annotations(selector=dict(text=t("map_iberia", lang)), font=dict(size=15))
@@ -470,6 +492,8 @@ def map_colour_range(values: Sequence[float], unit: str, lang: str) -> tuple[flo
 
 
 # --------------------------------------------------------------------------- autonomy
+MATRIX_LABEL_CHAR_PX = 7  # an upright criterion label: about this many px per character (14 px type)
+
 def autonomy_matrix(cells: pl.DataFrame, *, title: str, lang: str,
                     institutions: Sequence[str], criteria: Sequence[str] | None = None,
                     subtitle: str | None = None) -> go.Figure:
@@ -523,15 +547,18 @@ def autonomy_matrix(cells: pl.DataFrame, *, title: str, lang: str,
             x=[None], y=[None], mode="markers", showlegend=True,
             name=f"{palette.assessment_symbol(code)} {vocab_label('assessment', code, lang)}",
             marker=dict(symbol="square", size=14, color=palette.status_colour("assessment", code))))
-    fig.update_xaxes(side="top", tickangle=-40, title=None, showgrid=False)
+    # Upright labels: slanted ones reached past the last column, so on a phone the grid shrank
+    # to make room on the right and plotly hid every other criterion.
+    fig.update_xaxes(side="top", tickangle=-90, title=None, showgrid=False)
     fig.update_yaxes(title=None, showgrid=False)
     _base_layout(fig, title, lang, subtitle=subtitle, all_illustrative=marked_once)
     fig.update_layout(plot_bgcolor="#FFFFFF")
     notes = [f"{palette.ILLUSTRATIVE_MARK} {t('includes_illustrative', lang)}"] if any_illustrative else []
-    # Top: title + criterion labels rotated above the grid (the longest needs ~190 px).
+    # Top: title + the upright criterion labels above the grid (about 7 px a character).
     # Four legend rows reserved: on a phone the four long entries stack (they overlapped the note).
-    _size_to_rows(fig, n_rows=len(y_codes), row_px=44, top_px=200, axis_px=10, legend_rows=4,
-                  notes=notes)
+    label_px = MATRIX_LABEL_CHAR_PX * max((len(x) for x in x_labels), default=10)
+    _size_to_rows(fig, n_rows=len(y_codes), row_px=44, top_px=TITLE_BLOCK_PX + label_px + 15,
+                  axis_px=10, legend_rows=4, notes=notes)
     return fig
 
 
@@ -647,45 +674,91 @@ def _precision_date(value, precision: str | None, lang: str) -> str:
     return fmt.date(value, lang, precision or "day")
 
 
+def period_end(value, precision: str | None):
+    """The last day a date known to its `precision` can stand for: 2007 (year) -> 31 Dec 2007,
+    May 2020 (month) -> 31 May 2020; a day is itself."""
+    import calendar
+    import datetime as dt
+    if precision == "year":
+        return dt.date(value.year, 12, 31)
+    if precision == "month":
+        return dt.date(value.year, value.month, calendar.monthrange(value.year, value.month)[1])
+    return value
+
+
+# event, date column, precision column, label key, (years-after-ratification min, max) columns
+TIMELINE_EVENTS = (
+    ("ratification", "opcat_ratification_date", "opcat_ratification_precision", "event_ratification", None),
+    ("designation", "npm_designation_date", "npm_designation_precision", "event_designation",
+     ("years_to_designation_min", "years_to_designation_max")),
+    ("operational", "npm_operational_date", "npm_operational_precision", "event_operational",
+     ("years_to_operation_min", "years_to_operation_max")),
+)
+SPAN_PX = 12  # a date known to the month or year is drawn as a band over that period
+TIMELINE_NOTE_WRAP_CHARS = 42
+
+
+def _years_after(row: dict, event_date, precision: str | None, span_cols, lang: str) -> str | None:
+    """'1,7–2,7' years after ratification: from the institution's own interval columns when
+    given (they honour both dates' precision), else from the two dates."""
+    from mirador.progress import years_span_text
+    if span_cols and row.get(span_cols[0]) is not None:
+        return years_span_text(row[span_cols[0]], row.get(span_cols[1]), lang)
+    ratified = row.get("opcat_ratification_date")
+    if ratified is None:
+        return None
+    low = (event_date - ratified).days / 365.25
+    high = (period_end(event_date, precision) - ratified).days / 365.25
+    return years_span_text(low, high, lang)
+
+
 def timeline(institutions: pl.DataFrame, *, title: str, lang: str) -> go.Figure:
     """OPCAT ratification -> NPM designation -> operating NPM, one row per institution.
 
-    Dates come from `institutions` (sourced); an operational date known only to
-    the month/year is shown at that precision in the tooltip.
+    A date known only to the month or the year is never drawn as its first day: it is a band
+    over the whole month/year (with the event's marker, open, in its middle), and the tooltip
+    gives it at its precision ("2007"), as `formatting.date` writes it everywhere.
     """
     df = institutions.sort("opcat_ratification_date", descending=True)
     labels = [institution_label(c, lang) for c in df["iso3"].to_list()]
     fig = go.Figure()
     for row, label in zip(df.iter_rows(named=True), labels):
-        dates = [d for d in (row["opcat_ratification_date"], row["npm_designation_date"],
-                             row["npm_operational_date"]) if d is not None]
-        fig.add_trace(go.Scatter(x=[min(dates), max(dates)], y=[label, label], mode="lines",
+        starts = [row[col] for _, col, _, _, _ in TIMELINE_EVENTS if row.get(col) is not None]
+        ends = [period_end(row[col], row.get(prec)) for _, col, prec, _, _ in TIMELINE_EVENTS
+                if row.get(col) is not None]
+        fig.add_trace(go.Scatter(x=[min(starts), max(ends)], y=[label, label], mode="lines",
                                  line=dict(color=palette.institution_colour(row["iso3"]), width=4),
                                  hoverinfo="skip", showlegend=False))
-    events = (("ratification", "opcat_ratification_date", None, "event_ratification"),
-              ("designation", "npm_designation_date", None, "event_designation"),
-              ("operational", "npm_operational_date", "npm_operational_precision", "event_operational"))
-    for event, col, prec_col, key in events:
-        xs, ys, hover = [], [], []
+    any_span = False
+    for event, col, prec_col, key, span_cols in TIMELINE_EVENTS:
+        style = palette.EVENT_STYLES[event]
+        xs, ys, symbols, hover = [], [], [], []
         for row, label in zip(df.iter_rows(named=True), labels):
-            d = row[col]
+            d, precision = row.get(col), row.get(prec_col) or "day"
             if d is None:
                 continue
-            xs.append(d); ys.append(label)
-            tip = f"<b>{label}</b><br>{t(key, lang)}: {_precision_date(d, row.get(prec_col) if prec_col else None, lang)}"
-            if event != "ratification" and row.get("opcat_ratification_date"):
-                years = (d - row["opcat_ratification_date"]).days / 365.25
-                tip += "<br>" + t("years_after_ratification", lang, years=fmt.number(years, lang, 1))
+            tip = f"<b>{label}</b><br>{t(key, lang)}: {_precision_date(d, precision, lang)}"
+            years = _years_after(row, d, precision, span_cols, lang) if event != "ratification" else None
+            if years:
+                tip += "<br>" + t("years_after_ratification", lang, years=years)
             if row.get("npm_designation_instrument") and event == "designation":
                 tip += f"<br>{row['npm_designation_instrument']}"
-            hover.append(tip)
-        style = palette.EVENT_STYLES[event]
+            end = period_end(d, precision)
+            if end != d:  # the band over the month/year, then an open marker in its middle
+                any_span = True
+                fig.add_trace(go.Scatter(
+                    x=[d, end], y=[label, label], mode="lines", legendgroup=event, showlegend=False,
+                    line=dict(color=style["colour"], width=SPAN_PX), opacity=0.55,
+                    hovertext=[tip, tip], hovertemplate="%{hovertext}<extra></extra>"))
+                d = d + (end - d) / 2
+            xs.append(d); ys.append(label); hover.append(tip)
+            symbols.append(style["symbol"] + ("-open" if end != row[col] else ""))
         fig.add_trace(go.Scatter(
-            x=xs, y=ys, mode="markers", name=t(key, lang),
-            marker=dict(symbol=style["symbol"], size=13, color=style["colour"],
+            x=xs, y=ys, mode="markers", name=t(key, lang), legendgroup=event,
+            marker=dict(symbol=symbols, size=13, color=style["colour"],
                         line=dict(color="#333333", width=1)),
             hovertext=hover, hovertemplate="%{hovertext}<extra></extra>"))
-    all_dates = [d for col in ("opcat_ratification_date", "npm_designation_date", "npm_operational_date")
+    all_dates = [d for _, col, _, _, _ in TIMELINE_EVENTS if col in df.columns
                  for d in df[col].to_list() if d is not None]
     tick_dates, tick_text = year_ticks(all_dates)
     # Our own tick labels: plotly writes English month names ("Jan 2013") on date axes.
@@ -696,9 +769,14 @@ def timeline(institutions: pl.DataFrame, *, title: str, lang: str) -> go.Figure:
     _base_layout(fig, title, lang, all_illustrative=marked_once)
     notes = ([t("includes_illustrative", lang)]
              if not marked_once and any(palette.is_illustrative(s) for s in statuses) else [])
+    if any_span:
+        notes.append(t("timeline_span_note", lang))
     # One institution is one row: a short chart, not a tall empty one.
-    _size_to_rows(fig, n_rows=len(labels), row_px=42, top_px=55, axis_px=30, legend_rows=1,
-                  notes=notes, min_plot_px=80)
+    # Notes start at the plot's left edge, after the country names: wrapped narrower (at 390 px
+    # a 60-character line ran past the screen). Three legend rows: on a phone the three events
+    # stack, and one row let them run over the notes.
+    _size_to_rows(fig, n_rows=len(labels), row_px=42, top_px=55, axis_px=30, legend_rows=3,
+                  notes=notes, min_plot_px=80, note_wrap=TIMELINE_NOTE_WRAP_CHARS)
     return fig
 
 
@@ -728,12 +806,14 @@ def to_json(fig: go.Figure) -> dict:
 
 # --------------------------------------------------------------------------- profile, compare, progress
 def relative_to_peer_median(df: pl.DataFrame, *, title: str, lang: str,
-                            subtitle: str | None = None) -> go.Figure:
+                            subtitle: str | None = None, one_line_labels: bool = False) -> go.Figure:
     """One institution's indicators as % of the peer median (100 = median), one bar per indicator.
 
     `df`: mirador.peers.indicator_vs_peers(...). Rows without a ratio are left
     out, except indicators without any value, which get a "no data" label
     (never a zero bar). Illustrative (own value or any peer value) = hatched.
+    `one_line_labels`: each indicator's name, year and share on one line (a wide screen, e.g.
+    presentation mode: 17 rows of three-line labels squeezed into a projector's 690 px overlap).
     """
     from mirador.i18n import indicator_label, indicator_unit
     rows = [r for r in df.iter_rows(named=True)
@@ -778,10 +858,11 @@ def relative_to_peer_median(df: pl.DataFrame, *, title: str, lang: str,
     # line runs; "sin datos" where the institution has no value (never a zero bar).
     tick_text, n_lines = [], 0
     for r, label, x in zip(rows, labels, xs):
-        name = wrap_title(label, 26)
+        name = [label] if one_line_labels else wrap_title(label, 26)
         shown = fmt.percent(x, lang, 0) if not fmt.is_missing(x) else fmt.no_data(lang)
-        tick_text.append("<br>".join(name) + f"<br><span style='color:#555555;font-size:12px'>{shown}</span>")
-        n_lines = max(n_lines, len(name) + 1)
+        share = f"<span style='color:#555555;font-size:12px'>{shown}</span>"
+        tick_text.append(f"{label} · {share}" if one_line_labels else "<br>".join(name) + f"<br>{share}")
+        n_lines = max(n_lines, 1 if one_line_labels else len(name) + 1)
     fig.update_yaxes(title=None, tickmode="array", tickvals=labels, ticktext=tick_text)
     _base_layout(fig, title, lang, subtitle=subtitle, all_illustrative=marked_once)
     _size_to_rows(fig, n_rows=len(rows), row_px=16 * n_lines + 10, top_px=TITLE_BLOCK_PX, axis_px=70,

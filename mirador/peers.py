@@ -5,6 +5,9 @@ the median of the OTHER institutions' values in that same year (so the two
 figures describe the same year); for yes/no indicators also how many peers say yes. The ratio to the median is given where it
 means something (not for yes/no indicators, not when the median is 0).
 Missing stays missing: an indicator without a value has year/value null.
+Beside the latest value of any status, the latest value that is NOT illustrative (sourced or
+an estimate from a source), with its year: the latest value is often generated, and a
+reader should see the last published figure next to it (issue 8).
 
 Pure polars: no Streamlit, no database.
 """
@@ -27,12 +30,24 @@ SCHEMA = {
     "value": pl.Float64, "n": pl.Int64, "data_status": pl.String, "source": pl.String,
     "peer_median": pl.Float64, "n_peers": pl.Int64, "n_peers_yes": pl.Int64, "peer_data_status": pl.String,
     "ratio_to_median_pct": pl.Float64,
+    "sourced_year": pl.Int64, "sourced_value": pl.Float64, "sourced_status": pl.String,
+    "sourced_source": pl.String,
 }
 
 
 def _worst(statuses: Sequence[str | None]) -> str | None:
     known = [s for s in statuses if s in STATUS_RANK]
     return max(known, key=STATUS_RANK.get) if known else None
+
+
+def _latest_published(own: pl.DataFrame) -> dict:
+    """The latest non-illustrative row of one institution's values (sorted by year), or nothing."""
+    published = own.filter(pl.col("data_status").is_in(["sourced", "estimate"]))
+    if not published.height:
+        return {}
+    r = published.row(-1, named=True)
+    return {"sourced_year": r["year"], "sourced_value": r["value"], "sourced_status": r["data_status"],
+            "sourced_source": r.get("source")}
 
 
 def indicator_vs_peers(values: pl.DataFrame, iso3: str,
@@ -70,5 +85,6 @@ def indicator_vs_peers(values: pl.DataFrame, iso3: str,
                     if meta["unit"] == "yes_no" else None,
                     "peer_data_status": _worst(peers["data_status"].to_list()),
                     "ratio_to_median_pct": ratio}
+            row |= _latest_published(own)
         out.append(row)
     return pl.DataFrame(out, schema=SCHEMA)

@@ -97,6 +97,41 @@ def latest_values(indicator_ids: Sequence[str] | str) -> pl.DataFrame:
         f"ORDER BY indicator_id, iso3", [ids])
 
 
+# A year is "complete" for a measure when more than this share of the loaded institutions
+# have a value in it: the latest such year is every page's default period (issue 8: one
+# measure, one number), so a sparse last year (a few early reporters) is not the default.
+COMPLETE_YEAR_MIN_SHARE = 0.5
+
+
+def latest_complete_year(measures: Sequence[str] | str) -> int | None:
+    """The latest year in which most institutions (more than `COMPLETE_YEAR_MIN_SHARE` of those
+    loaded) have a value of `measure` (an indicator id or a context variable). For several
+    measures: the latest year that is complete for every one of them (a table of them all is
+    then complete). Falls back to the latest year with the most institutions reporting when no
+    year reaches the share; None when there is no value at all."""
+    ids = [measures] if isinstance(measures, str) else list(measures)
+    if not ids:
+        return None
+    per_measure = _fetch(
+        f"""WITH counted AS (
+              SELECT measure, year, count(DISTINCT iso3) AS n_institutions FROM (
+                SELECT iso3, year, indicator_id AS measure FROM {S}.mart_indicator_values
+                WHERE value IS NOT NULL AND list_contains(?, indicator_id)
+                UNION ALL SELECT iso3, year, variable FROM {S}.mart_context
+                WHERE value IS NOT NULL AND list_contains(?, variable))
+              GROUP BY measure, year),
+            loaded AS (SELECT count(*) AS n FROM {S}.institutions)
+            SELECT measure,
+                   max(year) FILTER (WHERE n_institutions > ? * (SELECT n FROM loaded)) AS complete_year,
+                   arg_max(year, n_institutions * 10000 + year) AS fullest_year
+            FROM counted GROUP BY measure""", [ids, ids, COMPLETE_YEAR_MIN_SHARE])
+    if per_measure.height < len(set(ids)):  # a measure without any value: no common year
+        return None
+    years = [r["complete_year"] if r["complete_year"] is not None else r["fullest_year"]
+             for r in per_measure.iter_rows(named=True)]
+    return int(min(years))
+
+
 def latest_year_with_data() -> pl.DataFrame:
     """Per institution: the latest year with any indicator value, and its worst status."""
     return _fetch(

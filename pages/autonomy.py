@@ -19,7 +19,9 @@ if not years:
     st.info(t("no_data_for_selection", lang))
     st.stop()
 left, right = st.columns([1, 3])
-year = state.year_select("y", t("select_year", lang), years, container=left)
+# The score's latest complete year, as on the other pages (not a last year few have assessed).
+year = state.year_select("y", t("select_year", lang), years, queries.latest_complete_year("autonomy_score"),
+                         container=left)
 chosen = state.institutions(all_institutions, lang, container=right)
 if not chosen:
     st.info(t("choose_institutions", lang))

@@ -10,7 +10,7 @@ from mirador.i18n import (indicator_definition, indicator_label, indicator_unit,
 
 MIN_INSTITUTIONS, MAX_INSTITUTIONS = 2, 4
 DEFAULT_INSTITUTIONS = ("CHL", "PER", "URY")
-DEFAULT_INDICATORS = ("budget_per_detainee_usd", "staff_per_1000_detainees", "implementation_rate",
+DEFAULT_INDICATORS = ("budget_per_detainee_usd", "staff_per_1000_detainees", "implemented_within_24_months",
                       "autonomy_score")
 BASELINE_YEAR = 2017
 
@@ -36,10 +36,9 @@ if not indicators:
     st.stop()
 
 values = queries.indicator_values(indicators, chosen)
-# Default year: the latest year with the most values for this selection (not a sparse last year).
-per_year = values.group_by("year").len()
-best = per_year["len"].max() if per_year.height else 0
-default_year = max((r["year"] for r in per_year.iter_rows(named=True) if r["len"] == best), default=None)
+# Default year: the latest year complete for every chosen indicator (one table, one year), so
+# with the 24-month measure it is earlier than the other pages' default: the caption says why.
+default_year = queries.latest_complete_year(indicators)
 left, right = st.columns([1, 2])
 year = state.year_select("y", t("select_year", lang), values["year"].to_list(), default_year,
                          container=left)
@@ -50,6 +49,8 @@ if year is None:
 
 # ---- table: indicators x institutions in the chosen year
 st.header(t("compare_section_table", lang, year=year))
+if year == default_year:
+    st.caption(t("compare_year_note", lang, year=year))
 snapshot = values.filter(pl.col("year") == year)
 cells = {(r["indicator_id"], r["iso3"]): r for r in snapshot.iter_rows(named=True)}
 
@@ -91,7 +92,9 @@ for indicator_id in indicators:
         components.missing_data_note(chosen, one_year, year, lang)
     if show_trends:
         with columns[1]:
-            lines_title = t("compare_lines_title", lang, indicator=label)
+            lines_title = (t("compare_lines_title_years", lang, indicator=label,
+                             first=one["year"].min(), last=one["year"].max()) if one.height
+                           else t("compare_lines_title", lang, indicator=label))
             components.chart_block(
                 figures.compare_lines(one, title=lines_title, unit=unit, lang=lang, institutions=chosen,
                                       n_col="n", baseline_year=BASELINE_YEAR),

@@ -8,6 +8,7 @@ import streamlit as st
 import catalogue
 from mirador import components, exports, i18n, queries, state
 from mirador import formatting as fmt
+from mirador.report import workshop
 from mirador.i18n import (area_label, criterion_definition, criterion_label, criterion_source,
                           indicator_definition, indicator_label, indicator_unit_label, t, vocab_label)
 
@@ -105,6 +106,13 @@ for table in queries.EXPORT_TABLES:
                 queries.export_table(table), fmt_key, table, cite, lang),
             file_name=exports.file_name(table, fmt_key, loaded_at), mime=exports.FORMATS[fmt_key][1],
             on_click="ignore", key=f"download_{table}_{fmt_key}")
+
+# ---- the workshop report (deferred: typeset only when someone clicks)
+st.subheader(t("report_workshop_heading", lang), anchor=False)
+st.caption(t("report_workshop_help", lang))
+st.download_button(t("report_download_workshop", lang), data=lambda: workshop.pdf_bytes(lang),
+                   file_name=workshop.file_name(lang), mime="application/pdf", icon="📄",
+                   on_click="ignore", key="download_workshop_report")
 
 # ---- definitions of the honest measures (issue 8), each with a worked example
 with st.expander(t("methods_honest_heading", lang)):

@@ -2,46 +2,65 @@
 import polars as pl
 import streamlit as st
 
-from mirador import components, figures, palette, queries, state
+from mirador import components, figures, palette, presentation, queries, state
 from mirador import formatting as fmt
 from mirador.i18n import (indicator_label, indicator_unit, institution_label, measure_label, t)
 
-CARD_INDICATORS = ("npm_staff", "budget_per_detainee_usd", "autonomy_score", "implementation_rate")
+# The headline implementation measure is the share implemented within 24 months (issue 8):
+# the rate to date falls for recent years only because they have had less time.
+CARD_INDICATORS = ("npm_staff", "budget_per_detainee_usd", "autonomy_score", "implemented_within_24_months")
 MAP_INDICATORS = ("budget_per_detainee_usd", "staff_per_1000_detainees", "npm_budget_share_pct",
-                  "visits_per_place", "autonomy_score", "implementation_rate",
-                  "implemented_or_partial_rate")
+                  "visits_per_place", "autonomy_score", "implemented_within_24_months",
+                  "acceptance_rate")
 CARDS_PER_ROW = 3
 
 lang = state.language()
 st.title(t("page_overview", lang))
 st.markdown(t("overview_intro", lang))
 
-# ---- selection
+# ---- selection: each card figure is of its indicator's latest complete year, the year
+# the other pages open on, so a figure here reads the same there.
 institutions = queries.institution_codes()
-latest = queries.latest_values(CARD_INDICATORS)
+card_years = {i: queries.latest_complete_year(i) for i in CARD_INDICATORS}
+card_values = queries.indicator_values(CARD_INDICATORS)
 latest_any = {r["iso3"]: r["year"] for r in queries.latest_year_with_data().iter_rows(named=True)}
 names = {r["iso3"]: r for r in queries.institutions().iter_rows(named=True)}
 
+
+def _figure(r: dict) -> str:
+    """'12,5 % † (2023, n = 179)': value, illustrative mark, year and n where it is a rate."""
+    unit = indicator_unit(r["indicator_id"])
+    mark = f" {palette.ILLUSTRATIVE_MARK}" if palette.is_illustrative(r["data_status"]) else ""
+    n_text = (f", {t('n_equals', lang, n=fmt.integer(r['n'], lang))}"
+              if r["n"] is not None and unit == "percent" else "")
+    return f"{fmt.value(r['value'], unit, lang)}{mark} ({r['year']}{n_text})"
+
+
+def _card_line(iso3: str, indicator: str) -> str:
+    """The value in the indicator's complete year; when missing, says so and gives the latest one."""
+    mine = card_values.filter((pl.col("iso3") == iso3) & (pl.col("indicator_id") == indicator))
+    year = card_years[indicator]
+    in_year = mine.filter(pl.col("year") == year) if year is not None else mine.clear()
+    if in_year.height:
+        shown = f"**{_figure(in_year.row(0, named=True))}**"
+    elif mine.height and year is not None:
+        shown = t("card_no_data_in_year", lang, year=fmt.year(year, lang),
+                  latest=_figure(mine.sort("year").row(-1, named=True)))
+    else:
+        shown = f"**{fmt.no_data(lang)}**"
+    return f"- {indicator_label(indicator, lang)}: {shown}"
+
+
 # ---- cards
 st.header(t("section_institutions", lang))
-st.caption(t("cards_note", lang))
+st.caption(t("cards_period_note", lang))
 for start in range(0, len(institutions), CARDS_PER_ROW):
     for column, iso3 in zip(st.columns(CARDS_PER_ROW), institutions[start:start + CARDS_PER_ROW]):
         with column.container(border=True):
             st.subheader(f"{institution_label(iso3, lang)}", anchor=False)
             inst = names[iso3]
             st.caption(f"{inst['institution_name']} · {inst['npm_unit_name']}")
-            lines = []
-            for indicator in CARD_INDICATORS:
-                row = latest.filter((pl.col("iso3") == iso3) & (pl.col("indicator_id") == indicator))
-                if row.height:
-                    r = row.row(0, named=True)
-                    mark = f" {palette.ILLUSTRATIVE_MARK}" if palette.is_illustrative(r["data_status"]) else ""
-                    n_text = f", {t('n_equals', lang, n=fmt.integer(r['n'], lang))}" if r["n"] is not None and indicator == "implementation_rate" else ""
-                    shown = f"{fmt.value(r['value'], indicator_unit(indicator), lang)}{mark} ({r['year']}{n_text})"
-                else:
-                    shown = fmt.no_data(lang)
-                lines.append(f"- {indicator_label(indicator, lang)}: **{shown}**")
+            lines = [_card_line(iso3, indicator) for indicator in CARD_INDICATORS]
             lines.append(f"- {t('latest_year_with_data', lang)}: **{fmt.year(latest_any.get(iso3), lang)}**")
             st.markdown("\n".join(lines))
 
@@ -49,14 +68,15 @@ for start in range(0, len(institutions), CARDS_PER_ROW):
 st.header(t("section_map", lang))
 map_indicator = state.selectbox("i", t("map_indicator", lang), MAP_INDICATORS, MAP_INDICATORS[0],
                                 format_func=lambda m: measure_label(m, lang))
-map_data = queries.latest_values(map_indicator)
-map_title = t("title_indicator_latest", lang, indicator=indicator_label(map_indicator, lang))
+map_year = queries.latest_complete_year(map_indicator)
+map_data = queries.series(map_indicator).filter(pl.col("year") == (map_year or 0))
+map_title = t("title_indicator_year", lang, indicator=indicator_label(map_indicator, lang), year=map_year)
 components.chart_block(
     figures.choropleth_two_panels(map_data, queries.boundaries(), title=map_title,
                                   unit=indicator_unit(map_indicator), lang=lang, n_col="n",
-                                  year_col="year"),
+                                  side_by_side=presentation.is_on()),
     title=map_title, data=map_data, lang=lang, key="overview_map", unit=indicator_unit(map_indicator))
-components.missing_data_note(institutions, map_data, None, lang)
+components.missing_data_note(institutions, map_data, map_year, lang)
 
 # ---- timeline
 st.header(t("section_timeline", lang))

@@ -4,8 +4,9 @@ import polars as pl
 import streamlit as st
 
 import catalogue
-from mirador import components, figures, palette, peers, progress, queries, state
+from mirador import components, figures, palette, peers, presentation, progress, queries, state
 from mirador import formatting as fmt
+from mirador.report import one_pager
 from mirador.i18n import (area_label, criterion_label, fact_field_label, fact_field_order,
                           indicator_label, indicator_unit, institution_label, t, vocab_label)
 
@@ -21,11 +22,33 @@ inst = queries.institution(iso3)
 country = institution_label(iso3, lang)
 st.subheader(f"{country}: {inst['institution_name']}", anchor=False)
 st.caption(f"{inst['npm_unit_name']} · {vocab_label('npm_type', inst['npm_type'], lang)}")
+# Deferred: the PDF is typeset only when someone clicks (it renders a chart in Chromium).
+st.download_button(t("report_download_pdf", lang), data=lambda: one_pager.pdf_bytes(iso3, lang),
+                   file_name=one_pager.file_name(iso3, lang), mime="application/pdf", icon="📄",
+                   on_click="ignore", key="download_one_pager")
 
 
 def _shown(value, unit, status) -> str:
     mark = f" {palette.ILLUSTRATIVE_MARK}" if palette.is_illustrative(status) else ""
     return fmt.value(value, unit, lang) + mark if not fmt.is_missing(value) else fmt.no_data(lang)
+
+
+def _published_shown(r: dict) -> str:
+    """The latest sourced (or estimated) value with its year: '107 (2017)', '12 (2019, estimate)'."""
+    if r["sourced_year"] is None:
+        return "–"
+    status = "" if r["sourced_status"] == "sourced" else \
+        ", " + vocab_label("data_status", r["sourced_status"], lang)
+    return f"{_shown(r['sourced_value'], indicator_unit(r['indicator_id']), r['sourced_status'])} " \
+           f"({fmt.year(r['sourced_year'], lang)}{status})"
+
+
+def _sources(r: dict) -> str:
+    """Citations of the latest value and of the latest sourced one, each once."""
+    cited = components.reader_sources(r["source"], r["data_status"], lang)
+    cited += [s for s in components.reader_sources(r["sourced_source"], r["sourced_status"], lang)
+              if s not in cited]
+    return "; ".join(cited)
 
 
 def _peers_shown(r: dict) -> str:
@@ -47,7 +70,9 @@ if len(institutions) < 2:  # one institution loaded: no peers, no median to draw
 else:
     st.caption(t("profile_peers_note", lang))
     components.chart_block(
-        figures.relative_to_peer_median(compared, title=chart_title, lang=lang),
+        # Projected (a wide screen, 690 px high): one line per indicator, so 17 rows fit legibly.
+        figures.relative_to_peer_median(compared, title=chart_title, lang=lang,
+                                        one_line_labels=presentation.is_on()),
         title=chart_title, lang=lang, key="profile_peers",
         data=compared.select("indicator_id", "year", "value", "n", "data_status", "source",
                              pl.col("peer_median").alias(t("profile_col_peer_median", lang)),
@@ -69,13 +94,14 @@ for area in catalogue.areas():
         t("col_value", lang): _shown(r["value"], indicator_unit(r["indicator_id"]), r["data_status"]),
         t("col_year", lang): fmt.year(r["year"], lang),
         t("col_n", lang): fmt.integer(r["n"], lang) if r["n"] is not None else "",
+        t("profile_col_latest_sourced", lang): _published_shown(r),
         t("profile_col_peer_median", lang): _peers_shown(r),
         t("profile_col_n_peers", lang): fmt.integer(r["n_peers"], lang),
         t("profile_col_ratio", lang): fmt.percent(r["ratio_to_median_pct"], lang, 0)
         if r["ratio_to_median_pct"] is not None else "–",
         t("col_data_status", lang): vocab_label("data_status", r["data_status"], lang)
         if r["data_status"] else fmt.no_data(lang),
-        t("col_source", lang): "; ".join(components.reader_sources(r["source"], r["data_status"], lang)),
+        t("col_source", lang): _sources(r),
     } for r in rows.iter_rows(named=True)]
     components.dataframe(pl.DataFrame(table), lang)
 st.caption(t("cards_note", lang) + " " + t("profile_currency_note", lang))

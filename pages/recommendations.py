@@ -3,13 +3,14 @@ import polars as pl
 import streamlit as st
 
 import catalogue
-from mirador import components, exports, figures, queries, state
+from mirador import components, exports, figures, presentation, queries, state
 from mirador import formatting as fmt
 from mirador.i18n import indicator_label, institution_label, t, vocab_label
 
 RATES = ("implementation_rate", "implemented_or_partial_rate")
 DIMENSIONS = queries.RECOMMENDATION_DIMENSIONS
-TABLE_FILTERS = ("implementation_status", "place_type", "theme", "authority")  # URL keys: f_<column>
+TABLE_FILTERS = ("response", "implementation_status", "place_type", "theme", "authority")  # URL keys: f_<column>
+HEADLINE = "implemented_within_24_months"  # the headline measure, its year the default period
 
 lang = state.language()
 st.title(t("page_recommendations", lang))
@@ -22,13 +23,19 @@ if not years:
     st.info(t("no_data_for_selection", lang))
     st.stop()
 chosen = state.institutions(all_institutions, lang)
+# Default period: the headline measure's latest complete year, as on the Overview cards and
+# Compare, so Chile's rate reads the same there and here; widen it to pool years.
+default_year = queries.latest_complete_year(HEADLINE)
+default_year = default_year if default_year in years else years[-1]
 left, right = st.columns(2)
-year_from = state.selectbox("y0", f"{t('year_range', lang)}: {t('year_from', lang)}", years, years[0],
+year_from = state.selectbox("y0", f"{t('year_range', lang)}: {t('year_from', lang)}", years, default_year,
                             container=left)
-year_to = state.selectbox("y1", f"{t('year_range', lang)}: {t('year_to', lang)}", years, years[-1],
+year_to = state.selectbox("y1", f"{t('year_range', lang)}: {t('year_to', lang)}", years, default_year,
                           container=right)
 year_from, year_to = min(year_from, year_to), max(year_from, year_to)
 period = f"{year_from}–{year_to}" if year_from != year_to else str(year_from)
+if (year_from, year_to) == (default_year, default_year):
+    st.caption(t("rec_default_period_note", lang, year=default_year))
 if not chosen:
     st.info(t("choose_institutions", lang))
     st.stop()
@@ -45,8 +52,9 @@ window = state.segmented("w", t("by_age_window", lang), (12, 24, 36), 24,
 by_age = (queries.implementation_by_age(year_from, year_to)
           .filter(pl.col("iso3").is_in(chosen) & (pl.col("window_months") == window)))
 if by_age.height:
-    age_title = t("by_age_title", lang, months=window, first=by_age["first_year"].min(),
-                  last=by_age["last_year"].max())
+    pooled = (by_age["first_year"].min(), by_age["last_year"].max())
+    age_title = t("by_age_title_period", lang, months=window,
+                  period=f"{pooled[0]}–{pooled[1]}" if pooled[0] != pooled[1] else str(pooled[0]))
     components.chart_block(
         figures.ranking_bars(by_age, title=age_title, unit="percent", lang=lang, institutions=chosen,
                              value_col="share_implemented_within", n_col="n_with_information"),
@@ -55,10 +63,11 @@ if by_age.height:
 else:
     st.info(t("by_age_none", lang, months=window))
 curves = queries.time_to_implementation(chosen)
+km_title = t("km_title_years", lang, first=years[0], last=years[-1])  # every year issued, not the period
 components.chart_block(
-    figures.implementation_curves(curves, title=t("km_title", lang), lang=lang, institutions=chosen,
+    figures.implementation_curves(curves, title=km_title, lang=lang, institutions=chosen,
                                   subtitle=t("km_subtitle", lang)),
-    title=t("km_title", lang), data=curves, lang=lang, key="rec_km", unit="percent")
+    title=km_title, data=curves, lang=lang, key="rec_km", unit="percent")
 for r in queries.open_recommendations().filter(pl.col("iso3").is_in(chosen)).iter_rows(named=True):
     half = (t("months_n", lang, n=fmt.number(r["median_months_to_implementation"], lang, 0))
             if r["median_months_to_implementation"] is not None else t("open_half_never", lang))
@@ -99,14 +108,13 @@ components.chart_block(
     title=status_title, data=statuses, lang=lang, key="rec_status",
     n_total=statuses["n_recommendations"].sum())
 
-# ---- trend by year issued
+# ---- trend by year issued: every year issued (each point is its own year), not the period
 st.header(t("section_trends", lang))
 trend_rate = state.segmented("r", t("rate_kind", lang), RATES, RATES[0],
                              format_func=lambda r: indicator_label(r, lang))
-by_year = (queries.implementation_rates_by_year()
-           .filter(pl.col("iso3").is_in(chosen))
-           .filter(pl.col("year_issued").is_between(year_from, year_to)))
-trend_title = t("rate_trend_title", lang, indicator=indicator_label(trend_rate, lang))
+by_year = queries.implementation_rates_by_year().filter(pl.col("iso3").is_in(chosen))
+trend_title = t("rate_trend_title_years", lang, indicator=indicator_label(trend_rate, lang),
+                first=years[0], last=years[-1])
 components.chart_block(
     figures.trend_small_multiples(by_year, title=trend_title, unit="percent", lang=lang,
                                   institutions=chosen, value_col=trend_rate, year_col="year_issued",
@@ -134,7 +142,8 @@ components.chart_block(
 map_title = t("rates_title", lang, indicator=indicator_label(trend_rate, lang), period=period)
 components.chart_block(
     figures.choropleth_two_panels(rates, queries.boundaries(), title=map_title, unit="percent",
-                                  lang=lang, value_col=trend_rate, n_col="n_with_information"),
+                                  lang=lang, value_col=trend_rate, n_col="n_with_information",
+                                  side_by_side=presentation.is_on()),
     title=map_title, data=rates, lang=lang, key="rec_map", unit="percent")
 
 # ---- public recommendations, filterable

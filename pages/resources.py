@@ -2,7 +2,7 @@
 import polars as pl
 import streamlit as st
 
-from mirador import components, figures, queries, state
+from mirador import components, figures, presentation, queries, state
 from mirador.i18n import measure_definition, measure_label, measure_unit, t
 
 # Topic -> (absolute measures, relative measures): indicator ids or context variables.
@@ -33,11 +33,8 @@ values = queries.series(measure)
 unit = measure_unit(measure)
 label = measure_label(measure, lang)
 years = sorted(set(values["year"].to_list()))
-# Default year: the latest year in which the most institutions report (not a sparse last year).
-per_year = values.group_by("year").len()
-best = per_year["len"].max() if per_year.height else 0
-default_year = max((r["year"] for r in per_year.iter_rows(named=True) if r["len"] == best), default=None)
-year = state.year_select("y", t("select_year", lang), years, default_year)
+# Default year: the measure's latest complete year, the one every page opens on.
+year = state.year_select("y", t("select_year", lang), years, queries.latest_complete_year(measure))
 st.caption(f"{t('definition_label', lang)} {measure_definition(measure, lang)}")
 
 if not chosen:
@@ -63,12 +60,13 @@ components.missing_data_note(chosen, snapshot, year, lang)
 map_title = t("title_indicator_year", lang, indicator=label, year=year)
 components.chart_block(
     figures.choropleth_two_panels(snapshot, queries.boundaries(), title=map_title, unit=unit,
-                                  lang=lang, n_col="n"),
+                                  lang=lang, n_col="n",
+                                  side_by_side=presentation.is_on()),
     title=map_title, data=snapshot, lang=lang, key="resources_map", unit=unit)
 
 # ---- trends
 st.header(t("section_trends", lang))
-trend_title = t("trend_title", lang, indicator=label)
+trend_title = t("trend_title_years", lang, indicator=label, first=years[0], last=years[-1])
 components.chart_block(
     figures.trend_small_multiples(selected, title=trend_title, unit=unit, lang=lang,
                                   institutions=chosen, n_col="n"),

@@ -7,6 +7,7 @@ import datetime as dt
 from pathlib import Path
 
 import polars as pl
+import pytest
 
 import catalogue
 from mirador import figures, i18n, palette, state
@@ -89,7 +90,9 @@ def test_timeline_for_one_institution_is_short():
                data_status="sourced")
     one = figures.timeline(pl.DataFrame([row]), title="t", lang="en")
     nine = figures.timeline(pl.DataFrame([{**row, "iso3": c} for c in NINE]), title="t", lang="en")
-    assert one.layout.height < 260
+    # Title 55 + one row held at 80 + axis 30 + three legend rows (stacked on a phone) + the
+    # "known to the month" note: about 310 px, about half the nine-row chart.
+    assert one.layout.height < 330
     # Nine rows of 42 px = 378 px of plot; one row is held at the 80 px minimum.
     assert nine.layout.height - one.layout.height == 378 - 80
 
@@ -134,10 +137,13 @@ def test_map_colour_bar_under_the_maps_and_panels_a_fair_size():
     colorbar = spec["layout"]["coloraxis"]["colorbar"]
     # Under the maps, across: a colour bar beside them left each map a sliver at phone width.
     assert colorbar["orientation"] == "h" and colorbar["y"] < 0
-    americas, iberia = (spec["layout"][g]["domain"]["x"] for g in ("geo", "geo2"))
-    assert americas[1] <= iberia[0]  # side by side, not overlapping
-    assert min(americas[1] - americas[0], iberia[1] - iberia[0]) >= 0.4
-    assert spec["layout"]["height"] >= 600
+    # Stacked, the Americas above Iberia, each the chart's full width: side by side, a phone
+    # (390 px) left each panel about 170 px.
+    americas, iberia = (spec["layout"][g]["domain"] for g in ("geo", "geo2"))
+    assert americas["y"][0] >= iberia["y"][1]  # above, not overlapping
+    assert americas["x"] == iberia["x"] == [0.0, 1.0]
+    assert americas["y"][1] - americas["y"][0] > iberia["y"][1] - iberia["y"][0] >= 0.3
+    assert spec["layout"]["height"] >= 700
     assert not any(tr.get("showlegend") for tr in spec["data"])  # nothing missing: no legend
     # Small countries (Costa Rica, Panama) get a dot in the shared colour scale.
     dots = [tr for tr in spec["data"] if tr["type"] == "scattergeo" and tr.get("mode") == "markers"]
@@ -158,11 +164,79 @@ def test_share_url_keeps_repeated_keys_and_empty_selections():
     params = {"lang": ["pt"], "c": ["PER", "MEX"], "f_theme": [""]}
     assert state.share_url("http://host/recommendations", params) == \
         "http://host/recommendations?lang=pt&c=PER&c=MEX&f_theme="
+    # The presentation link is the same view plus mirador's presentation mode and
+    # Streamlit's own embed flag (no toolbar), each exactly once, after the page state.
     assert state.share_url("http://host/recommendations", params, embed=True) == \
-        "http://host/recommendations?lang=pt&c=PER&c=MEX&f_theme=&embed=true"
+        "http://host/recommendations?lang=pt&c=PER&c=MEX&f_theme=&present=1&embed=true"
 
 
 def test_share_url_drops_streamlit_display_options_and_works_without_a_base():
-    assert state.share_url(None, {"lang": ["es"], "embed": ["true"]}) == "?lang=es"
+    # A view opened in presentation mode shares as an ordinary link: present/embed dropped.
+    assert state.share_url(None, {"lang": ["es"], "embed": ["true"], "present": ["1"]}) == "?lang=es"
     assert state.share_url("http://host/", {}) == "http://host/"
-    assert state.share_url("http://host/", {}, embed=True) == "http://host/?embed=true"
+    assert state.share_url("http://host/", {}, embed=True) == "http://host/?present=1&embed=true"
+    # ... and its presentation link does not repeat them.
+    assert state.share_url("http://host/", {"present": ["1"], "embed": ["true"]}, embed=True) == \
+        "http://host/?present=1&embed=true"
+
+
+# --------------------------------------------------------------------------- dates at their precision
+def test_a_year_only_date_is_a_band_over_the_year_not_1_january():
+    # Mexico: ratified 11 Apr 2005, designated 11 Jul 2007, operating "2007" (year only).
+    row = dict(iso3="MEX", opcat_ratification_date=dt.date(2005, 4, 11),
+               npm_designation_date=dt.date(2007, 7, 11), npm_operational_date=dt.date(2007, 1, 1),
+               npm_operational_precision="year", years_to_operation_min=1.72, years_to_operation_max=2.72,
+               npm_designation_instrument="Ley", data_status="sourced")
+    spec = figures.to_json(figures.timeline(pl.DataFrame([row]), title="t", lang="es"))
+    bands = [tr for tr in spec["data"] if tr.get("mode") == "lines" and tr["line"]["width"] > 4]
+    assert len(bands) == 1 and bands[0]["x"] == ["2007-01-01", "2007-12-31"]
+    assert "2007<br>" in bands[0]["hovertext"][0] and "enero" not in bands[0]["hovertext"][0]
+    assert "1,7–2,7 años" in bands[0]["hovertext"][0]
+    operating = next(tr for tr in spec["data"] if tr.get("name") == i18n.t("event_operational", "es"))
+    assert operating["x"] != ["2007-01-01"] and operating["x"][0].startswith("2007-07")  # mid-year
+    assert operating["marker"]["symbol"] == ["circle-open"]
+    designation = next(tr for tr in spec["data"] if tr.get("name") == i18n.t("event_designation", "es"))
+    assert designation["x"] == ["2007-07-11"] and designation["marker"]["symbol"] == ["square"]
+    notes = " ".join(a["text"].replace("<br>", " ") for a in spec["layout"]["annotations"])
+    assert i18n.t("timeline_span_note", "es") in notes
+    # The institution's line runs to the end of the year the NPM is known to have started in.
+    assert max(tr["x"][-1] for tr in spec["data"] if tr.get("mode") == "lines") == "2007-12-31"
+
+
+def test_a_month_only_date_spans_its_month():
+    assert figures.period_end(dt.date(2020, 5, 1), "month") == dt.date(2020, 5, 31)
+    assert figures.period_end(dt.date(2024, 2, 1), "month") == dt.date(2024, 2, 29)
+    assert figures.period_end(dt.date(2020, 5, 1), "day") == dt.date(2020, 5, 1)
+
+
+# --------------------------------------------------------------------------- response codes in tables
+@pytest.mark.parametrize("lang, accepted, no_reply", [("es", "Aceptada", "Sin respuesta"),
+                                                      ("pt", "Aceite", "Sem resposta")])
+def test_public_table_shows_the_response_in_words(lang, accepted, no_reply):
+    from mirador import components
+    table = components.data_table(pl.DataFrame({"recommendation_id": ["a", "b"],
+                                                "response": ["accepted", "no_reply"]}), lang)
+    assert table[i18n.t("col_response", lang)].to_list() == [accepted, no_reply]
+
+
+def test_profile_peer_chart_labels_one_line_when_projected():
+    rows = pl.DataFrame([{"area_id": "a", "indicator_id": "npm_staff", "iso3": "CHL", "year": 2025,
+                          "value": 20.0, "n": None, "data_status": "sourced", "source": None,
+                          "peer_median": 10.0, "n_peers": 8, "n_peers_yes": None,
+                          "peer_data_status": "sourced", "ratio_to_median_pct": 200.0}] * 17)
+    wrapped = figures.to_json(figures.relative_to_peer_median(rows, title="t", lang="es"))
+    one_line = figures.to_json(figures.relative_to_peer_median(rows, title="t", lang="es",
+                                                               one_line_labels=True))
+    assert all("<br>" not in tx and "200" in tx for tx in one_line["layout"]["yaxis"]["ticktext"])
+    assert all("<br>" in tx for tx in wrapped["layout"]["yaxis"]["ticktext"])
+    # 17 one-line rows fit a projector's 690 px; the wrapped ones did not.
+    assert one_line["layout"]["height"] <= 690 < wrapped["layout"]["height"]
+
+
+def test_map_side_by_side_when_the_screen_is_known_to_be_wide():
+    df = pl.DataFrame({"iso3": list(NINE), "value": [float(i) for i in range(9)],
+                       "data_status": ["sourced"] * 9})
+    spec = figures.to_json(figures.choropleth_two_panels(df, GEOMETRIES, title="t", unit="percent",
+                                                         lang="es", side_by_side=True))
+    americas, iberia = (spec["layout"][g]["domain"]["x"] for g in ("geo", "geo2"))
+    assert americas[1] <= iberia[0] and min(americas[1] - americas[0], iberia[1] - iberia[0]) >= 0.4
