@@ -10,9 +10,12 @@ into a temporary directory, then measures, each in a fresh subprocess:
     same CSV files into a fresh DuckDB file (then CHECKPOINT), i.e. what just
     moving the bytes into DuckDB costs.
 
-Measures: wall time, and peak RSS of the subprocess tree (psutil polling every
-10 ms; the interpreter start-up is included in both). Prints a table with the
-ETL / floor ratios. Figures only: nothing asserts on time.
+Measures: wall time, CPU time (user + system, of the subprocess and its threads)
+and peak RSS of the subprocess tree (psutil polling every 10 ms; the interpreter
+start-up is included in both). ETL and floor runs alternate, so a machine that
+other work slows down slows both alike; the best wall and the worst RSS of the
+repeats are kept. Prints a table with the ETL / floor ratios (``--markdown``:
+the same table for the README). Figures only: nothing asserts on time.
 
     .venv/bin/python benchmarks/etl_benchmark.py                  # 10k, 100k, 1M
     .venv/bin/python benchmarks/etl_benchmark.py --sizes 10000 --repeat 3
@@ -21,6 +24,8 @@ from __future__ import annotations
 
 import argparse
 import os
+import platform
+import resource
 import subprocess
 import sys
 import tempfile
@@ -46,9 +51,15 @@ FLOOR_SCRIPT = textwrap.dedent("""
 """)
 
 
-def run_measured(cmd: list[str], cwd: Path = REPO, env: dict | None = None) -> tuple[float, float, str]:
-    """Run cmd; return (wall seconds, peak RSS MiB of the process tree, stderr tail)."""
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_measured(cmd: list[str], cwd: Path = REPO, env: dict | None = None) -> tuple[float, float, float, str]:
+    """Run cmd; return (wall seconds, CPU seconds, peak RSS MiB of the process tree, stderr tail)."""
     peak = 0
+    cpu_before = _children_cpu()
     start = time.perf_counter()
     proc = psutil.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     done = threading.Event()
@@ -72,20 +83,21 @@ def run_measured(cmd: list[str], cwd: Path = REPO, env: dict | None = None) -> t
     t.start()
     _, err = proc.communicate()
     wall = time.perf_counter() - start
+    cpu = _children_cpu() - cpu_before
     done.set()
     t.join()
     if proc.returncode != 0:
         raise RuntimeError(f"{' '.join(cmd)} failed ({proc.returncode}):\n{err.decode(errors='replace')[-2000:]}")
-    return wall, peak / 2**20, err.decode(errors="replace")[-500:]
+    return wall, cpu, peak / 2**20, err.decode(errors="replace")[-500:]
 
 
-def best(cmd_factory, repeat: int) -> tuple[float, float]:
-    walls, rsss = [], []
+def alternating(factories: dict, repeat: int) -> dict[str, tuple[float, float, float]]:
+    """Per name: (best wall, CPU of that run, worst RSS), the commands taking turns each round."""
+    runs: dict[str, list[tuple[float, float, float]]] = {name: [] for name in factories}
     for i in range(repeat):
-        wall, rss, _ = run_measured(cmd_factory(i))
-        walls.append(wall)
-        rsss.append(rss)
-    return min(walls), max(rsss)
+        for name, factory in factories.items():
+            runs[name].append(run_measured(factory(i))[:3])
+    return {name: (min(r)[0], min(r)[1], max(x[2] for x in r)) for name, r in runs.items()}
 
 
 def bench(size: int, institutions: int, repeat: int, workdir: Path) -> dict:
@@ -104,12 +116,32 @@ def bench(size: int, institutions: int, repeat: int, workdir: Path) -> dict:
         db = workdir / f"floor_{size}_{i}.duckdb"
         return [PY, "-c", FLOOR_SCRIPT, str(src), str(db)]
 
-    floor_s, floor_mb = best(floor_cmd, repeat)
-    etl_s, etl_mb = best(etl_cmd, repeat)
+    measured = alternating({"floor": floor_cmd, "etl": etl_cmd}, repeat)
+    floor_s, floor_cpu, floor_mb = measured["floor"]
+    etl_s, etl_cpu, etl_mb = measured["etl"]
     etl_db = (workdir / f"etl_{size}_0.duckdb").stat().st_size / 2**20
     floor_db = (workdir / f"floor_{size}_0.duckdb").stat().st_size / 2**20
-    return dict(size=size, gen_s=gen_s, csv_mb=csv_mb, etl_s=etl_s, etl_mb=etl_mb, floor_s=floor_s,
-                floor_mb=floor_mb, etl_db=etl_db, floor_db=floor_db)
+    return dict(size=size, gen_s=gen_s, csv_mb=csv_mb, etl_s=etl_s, etl_cpu=etl_cpu, etl_mb=etl_mb,
+                floor_s=floor_s, floor_cpu=floor_cpu, floor_mb=floor_mb, etl_db=etl_db, floor_db=floor_db)
+
+
+def machine() -> str:
+    return (f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs, "
+            f"{psutil.virtual_memory().total / 2**30:.1f} GiB RAM, load average "
+            f"{os.getloadavg()[0]:.1f} at the start; python {sys.version.split()[0]}")
+
+
+def markdown(rows: list[dict], institutions: int, repeat: int, host: str) -> str:
+    lines = [f"ETL (`python -m etl`, {institutions} institutions) vs DuckDB's bare `read_csv` of the same files; "
+             f"best wall of {repeat} alternating runs, worst peak RSS; {host}.", "",
+             "| records | CSV MiB | ETL s | floor s | time ratio | ETL CPU s | floor CPU s "
+             "| ETL MiB | floor MiB | memory ratio |",
+             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for r in rows:
+        lines.append(f"| {r['size']:,d} | {r['csv_mb']:.1f} | {r['etl_s']:.2f} | {r['floor_s']:.2f} "
+                     f"| {r['etl_s'] / r['floor_s']:.1f} | {r['etl_cpu']:.2f} | {r['floor_cpu']:.2f} "
+                     f"| {r['etl_mb']:.0f} | {r['floor_mb']:.0f} | {r['etl_mb'] / r['floor_mb']:.1f} |")
+    return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -118,11 +150,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--institutions", type=int, default=80)
     ap.add_argument("--repeat", type=int, default=1, help="runs per measurement (best wall, worst RSS)")
     ap.add_argument("--keep", type=Path, default=None, help="keep the generated folders and databases here")
+    ap.add_argument("--markdown", action="store_true", help="also print the table as Markdown (README)")
     args = ap.parse_args(argv)
 
-    print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, "
-          f"{psutil.virtual_memory().total / 2**30:.1f} GiB RAM; {args.institutions} institutions; "
-          f"repeat {args.repeat}", flush=True)
+    host = machine()
+    print(f"{host}; {args.institutions} institutions; repeat {args.repeat}", flush=True)
     rows = []
     with tempfile.TemporaryDirectory(prefix="mirador-bench-") as tmp:
         workdir = args.keep or Path(tmp)
@@ -135,8 +167,8 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             rows.append(r)
             print(f"{size:>10,d} recs: generated {r['csv_mb']:.1f} MiB of CSV in {r['gen_s']:.1f} s; "
-                  f"ETL {r['etl_s']:.2f} s / {r['etl_mb']:.0f} MiB; floor {r['floor_s']:.2f} s / "
-                  f"{r['floor_mb']:.0f} MiB", flush=True)
+                  f"ETL {r['etl_s']:.2f} s ({r['etl_cpu']:.2f} s CPU) / {r['etl_mb']:.0f} MiB; floor "
+                  f"{r['floor_s']:.2f} s ({r['floor_cpu']:.2f} s CPU) / {r['floor_mb']:.0f} MiB", flush=True)
     if not rows:
         return 1
     head = (f"{'records':>10} {'CSV MiB':>8} | {'ETL s':>7} {'floor s':>7} {'ratio':>6} | "
@@ -148,6 +180,8 @@ def main(argv: list[str] | None = None) -> int:
               f"{r['etl_mb'] / r['floor_mb']:>6.1f} | {r['etl_db']:>10.1f} {r['floor_db']:>12.1f}")
     print("\nWall time includes interpreter start-up; RSS is the peak of the process tree "
           "(psutil, 10 ms polling).")
+    if args.markdown:
+        print("\n" + markdown(rows, args.institutions, args.repeat, host))
     return 0
 
 

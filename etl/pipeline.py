@@ -58,7 +58,11 @@ class _Stages:
 
 def _validated(source: Path, stages: _Stages) -> validate.Validated:
     raw = stages.run("read", f"read {source.name}", read.read_source, source)
-    return stages.run("validate", "validated", validate.validate, raw), raw
+    validated = stages.run("validate", "validated", validate.validate, raw)
+    # The typed tables are all that is used from here on: the text frames (a million rows of
+    # every column) are let go before the marts are built; the file list is kept for the load log.
+    raw.tables.clear()
+    return validated, raw
 
 
 def check(source: str | Path | None = None) -> list[Problem]:

@@ -32,6 +32,7 @@ DELIMITERS = (",", ";", "\t")
 DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
 IGNORED_SHEETS = {"readme", "leeme", "leia me", "leiame"}
 SNIFF_BYTES = 64 * 1024
+SCAN_SLICE_BYTES = 8 * 2**20  # big files are checked slice by slice: no second copy held
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 MAX_LISTED_ROWS = 20          # rows listed per kind of reading problem and column; the last says how many more
 
@@ -192,22 +193,39 @@ def _windows_1252(data: bytes) -> str:
 
 def decode_csv(data: bytes) -> str:
     """UTF-8 (BOM or not), UTF-16 with its BOM (Excel's "Unicode text"), else Windows-1252."""
-    return _text_and_utf8(data)[0]
+    return as_utf8(data).decode("utf-8")
 
 
-def _text_and_utf8(data: bytes) -> tuple[str, bytes]:
-    """The text and its UTF-8 bytes (the file's own bytes when it already is UTF-8: no second copy)."""
+def as_utf8(data: bytes) -> bytes:
+    """The file as UTF-8 bytes: the file's own bytes when it already is UTF-8 (no decoded copy of
+    a 200 MB file is ever held), else its text re-encoded (UTF-16 with a BOM, else Windows-1252)."""
     for bom, codec in ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
         if data.startswith(bom):
-            text = data[len(bom):].decode(codec, errors="strict")
-            return text, text.encode("utf-8")
+            return data[len(bom):].decode(codec, errors="strict").encode("utf-8")
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8):]
+    return data if _is_utf8(data) else _windows_1252(data).encode("utf-8")
+
+
+def _is_utf8(data: bytes) -> bool:
+    """Checked slice by slice, keeping nothing (plain ASCII, the usual case, is one fast C pass)."""
+    if data.isascii():
+        return True
+    decoder, view = codecs.getincrementaldecoder("utf-8")(), memoryview(data)
     try:
-        return data.decode("utf-8"), data
+        for start in range(0, len(data), SCAN_SLICE_BYTES):
+            decoder.decode(view[start:start + SCAN_SLICE_BYTES])
+        decoder.decode(b"", final=True)
     except UnicodeDecodeError:
-        text = _windows_1252(data)
-        return text, text.encode("utf-8")
+        return False
+    return True
+
+
+def _is_blank(utf8: bytes) -> bool:
+    """Nothing but white space (Unicode's, as str.strip sees it) in the file."""
+    if len(utf8) > SNIFF_BYTES:
+        return utf8.isspace()  # a big file of only no-break spaces is not worth a decoded copy
+    return not utf8.decode("utf-8").strip()
 
 
 def sniff_delimiter(data: bytes | str) -> str:
@@ -234,30 +252,28 @@ def read_csv_file(data: bytes, file: str, table: str = "") -> tuple[pl.DataFrame
     """(all-text frame with ROW, delimiter, problems). The frame is None when the file cannot be
     split into rows at all; rows with the wrong number of fields are kept and reported."""
     try:
-        text, utf8 = _text_and_utf8(data)
+        utf8 = as_utf8(data)
     except UnicodeDecodeError as exc:
         return None, ",", [Problem(file=file, row=None, column=None, value=None, table=table,
                                    expected=f"a text file in UTF-8, UTF-16 or Windows-1252 ({_short(exc)})")]
     # Leading blank lines would shift every row number: count and skip them.
-    stripped = text.lstrip("\r\n")
-    blank_lines = text[: len(text) - len(stripped)].count("\n")
-    text, utf8 = stripped, utf8.lstrip(b"\r\n")
-    if not text.strip():
+    stripped = utf8.lstrip(b"\r\n")  # the same object when there are none: no copy
+    blank_lines = utf8.count(b"\n", 0, len(utf8) - len(stripped))
+    utf8 = stripped
+    if _is_blank(utf8):
         return pl.DataFrame({ROW: pl.Series([], dtype=pl.Int64)}), ",", []
-    delimiter = sniff_delimiter(text)
+    delimiter = sniff_delimiter(utf8)
     first_row = 1 + blank_lines  # the header's row number
-    lines = pl.Series("line", [text]).str.split("\n").explode().str.strip_suffix("\r")
     try:
-        if '"' in text and (lines.str.count_matches('"', literal=True) % 2 == 1).any():
+        issues = _line_issues(utf8, delimiter, first_row)
+        if issues is None:
             # A quoted value spans lines, or a quote is left open: only a record-by-record reader can tell.
-            frame, issues = _python_csv(text, delimiter, first_row)
+            frame, issues = _python_csv(utf8.decode("utf-8"), delimiter, first_row)
         else:
             try:
                 frame = _polars_csv(utf8, delimiter, first_row)
             except pl.exceptions.PolarsError:  # a quote polars will not take: read record by record instead
-                frame, issues = _python_csv(text, delimiter, first_row)
-            else:
-                issues = _field_count_issues(lines, delimiter, first_row)
+                frame, issues = _python_csv(utf8.decode("utf-8"), delimiter, first_row)
     except UnreadableCsv as unreadable:
         broken = unreadable.problem
         return None, delimiter, [Problem(file=file, row=broken.row, column=None, value=broken.value,
@@ -270,8 +286,14 @@ def read_csv_file(data: bytes, file: str, table: str = "") -> tuple[pl.DataFrame
 
 
 def _has_control_characters(utf8: bytes) -> bool:
-    """One pass in C over the whole file (a regex over 50 MB of text costs far more)."""
-    return len(utf8.translate(None, _C0_BYTES)) != len(utf8) or (b"\xc2" in utf8 and bool(_C1_UTF8.search(utf8)))
+    """C passes over slices of the file (a regex over 200 MB of text costs far more; translating the
+    whole file at once would hold a second copy of it)."""
+    view = memoryview(utf8)
+    for start in range(0, len(utf8), SCAN_SLICE_BYTES):
+        piece = view[start:start + SCAN_SLICE_BYTES].tobytes()
+        if len(piece.translate(None, _C0_BYTES)) != len(piece):
+            return True
+    return b"\xc2" in utf8 and bool(_C1_UTF8.search(utf8))
 
 
 def _polars_csv(utf8: bytes, delimiter: str, first_row: int) -> pl.DataFrame:
@@ -289,30 +311,61 @@ def _field_pattern(delimiter: str) -> str:
     return f'{d}(?:"(?:[^"]|"")*"[^{d}]*|[^{d}]*)'
 
 
-def _field_count_issues(lines: pl.Series, delimiter: str, first_row: int) -> list[tuple]:
-    """Rows (one per line: no value spans lines here) whose field count differs from the header's."""
-    d = re.escape(delimiter)
-    pattern = _field_pattern(delimiter)
-    frame = pl.DataFrame({"line": lines}).with_row_index("i")
-    if lines.str.contains('"', literal=True).any():
-        fields = (pl.lit(delimiter) + pl.col("line")).str.count_matches(pattern)
-    else:
-        fields = pl.col("line").str.count_matches(delimiter, literal=True) + 1
-    width = frame.head(1).select(fields).item()
-    # Empty fields at the end lose nothing (Excel pads rows that way): only filled ones count as extra.
-    filled = (pl.lit(delimiter) + pl.col("line").str.replace(f"[\\s{d}]*$", "")).str.count_matches(pattern)
-    # Count first (cheap, every line), look closer only at the few lines that differ.
-    counted = (frame.slice(1)
-               .with_columns(fields.alias("fields"))
-               .filter(pl.col("fields") != width)
-               .filter(~pl.col("line").str.contains(f"^[\\s{d}]*$"))  # blank rows: nothing to shift or lose
-               .filter((pl.col("fields") < width) | (filled > width)))
+def _line_issues(utf8: bytes, delimiter: str, first_row: int) -> list[tuple] | None:
+    """Rows whose field count differs from the header's, line by line; None when some line has an
+    odd number of quotes (a value spans lines, or a quote is left open: lines are not rows then).
+
+    The file is looked at in slices of whole lines, split by polars: the lines of all of it at
+    once would be a second copy of a 200 MB file (and a str of it, split in Python, three).
+    """
+    width, offset, total, listed = None, 0, 0, []
+    for piece in _line_slices(utf8):
+        lines = pl.read_lines(piece).to_series()
+        quoted = b'"' in piece
+        if quoted and (lines.str.count_matches('"', literal=True) % 2 == 1).any():
+            return None
+        fields = _fields_per_line(delimiter, quoted)
+        if width is None:
+            width = pl.DataFrame({"line": lines.head(1)}).select(fields).item()
+        found = _ragged_lines(lines, fields, delimiter, width, skip=1 if offset == 0 else 0)
+        total += found.height
+        listed += [(offset + i, line) for i, line in found.head(MAX_LISTED_ROWS - len(listed)).iter_rows()]
+        offset += lines.len()
     issues = []
-    total = counted.height
-    for n, (i, line, count) in enumerate(counted.head(MAX_LISTED_ROWS).iter_rows()):
+    for n, (i, line) in enumerate(listed):
         more = total - MAX_LISTED_ROWS if n == MAX_LISTED_ROWS - 1 else 0
         issues.append(_ragged(first_row + i, _fields(line, delimiter), width, delimiter, more))
     return issues
+
+
+def _line_slices(utf8: bytes):
+    """Pieces of about SCAN_SLICE_BYTES, each ending right after a line break (or at the end)."""
+    start = 0
+    while start < len(utf8):
+        end = utf8.find(b"\n", start + SCAN_SLICE_BYTES)
+        end = len(utf8) if end < 0 else end + 1
+        yield utf8[start:end]
+        start = end
+
+
+def _fields_per_line(delimiter: str, quoted: bool) -> pl.Expr:
+    if quoted:  # a delimiter inside quotes splits nothing
+        return (pl.lit(delimiter) + pl.col("line")).str.count_matches(_field_pattern(delimiter))
+    return pl.col("line").str.count_matches(delimiter, literal=True) + 1
+
+
+def _ragged_lines(lines: pl.Series, fields: pl.Expr, delimiter: str, width: int, skip: int) -> pl.DataFrame:
+    """(index, line) of the lines that lose or lack a value: more filled fields than the header, or fewer."""
+    d = re.escape(delimiter)
+    pattern = _field_pattern(delimiter)
+    # Empty fields at the end lose nothing (Excel pads rows that way): only filled ones count as extra.
+    filled = (pl.lit(delimiter) + pl.col("line").str.replace(f"[\\s{d}]*$", "")).str.count_matches(pattern)
+    # Count first (cheap, every line), look closer only at the few lines that differ.
+    return (pl.DataFrame({"line": lines}).with_row_index("i").slice(skip)
+            .filter(fields != width)
+            .filter(~pl.col("line").str.contains(f"^[\\s{d}]*$"))  # blank rows: nothing to shift or lose
+            .filter((fields < width) | (filled > width))
+            .select("i", "line"))
 
 
 def _fields(line: str, delimiter: str) -> list[str]:
@@ -656,7 +709,11 @@ def _drop_empty_tail_rows(frame: pl.DataFrame) -> pl.DataFrame:
     cells = [c for c in frame.columns if c != ROW]
     if not cells:
         return frame
-    frame = frame.with_columns([_trimmed(c) for c in cells])
+    # Only columns with something to trim are rewritten: copying a million clean cells is waste.
+    needs_trim = frame.select([(pl.col(c).str.len_bytes() != pl.col(c).str.strip_chars().str.len_bytes()).any()
+                               | (pl.col(c).str.len_bytes() == 0).any() for c in cells]).row(0)
+    if any(needs_trim):
+        frame = frame.with_columns([_trimmed(c) for c, needed in zip(cells, needs_trim) if needed])
     has_value = pl.any_horizontal(pl.col(cells).is_not_null())
     if frame.select(has_value.all()).item():
         return frame  # the usual case: no filter, no copy of a million rows
