@@ -7,16 +7,14 @@ that are not in the data as "no data".
 """
 from __future__ import annotations
 
-import os
 import re
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from page_runner import chart_specs
 
-from mirador import db, queries
+from mirador import queries
 from mirador.i18n import t
 
 DASHBOARD = "../../dashboard.py"
@@ -70,25 +68,12 @@ SAME_NUMBER_SHARE = re.compile(r"(?<![\d.,])(\d[\d.,\u202f\u00a0]*) (de|of) \1(?
 
 
 @pytest.fixture(scope="module")
-def one_institution_db(tmp_path_factory):
-    from etl import pipeline
-
+def one_institution_db(tmp_path_factory, make_database, use_database):
     source = tmp_path_factory.mktemp("one_institution")
     for name, text in FILES.items():
         (source / name).write_text(text, encoding="utf-8")
-    path = tmp_path_factory.mktemp("db") / "mirador.duckdb"
-    pipeline.build(source=source, db=path)
-    previous = os.environ.get("MIRADOR_DB")
-    os.environ["MIRADOR_DB"] = str(path)
-    db.reset()
-    queries.clear_cache()
-    yield path
-    db.reset()
-    queries.clear_cache()
-    if previous is None:
-        os.environ.pop("MIRADOR_DB", None)
-    else:
-        os.environ["MIRADOR_DB"] = previous
+    with use_database(make_database(source)) as path:
+        yield path
 
 
 def _page(lang: str, page: str) -> AppTest:

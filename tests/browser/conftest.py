@@ -1,8 +1,6 @@
 """A real dashboard server on the bundled data, and a real Chromium to look at it."""
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -10,13 +8,6 @@ import pytest
 from devtools.browser import REPO_ROOT, launch_browser, start_streamlit
 
 ARTIFACTS = REPO_ROOT / "artifacts" / "screenshots"
-
-
-@pytest.fixture(scope="session")
-def bundled_db(tmp_path_factory) -> Path:
-    db = tmp_path_factory.mktemp("db") / "mirador.duckdb"
-    subprocess.run([sys.executable, "-m", "etl", "--db", str(db)], cwd=REPO_ROOT, check=True)
-    return db
 
 
 @pytest.fixture(scope="session")

@@ -4,37 +4,22 @@ source, n for a rate, the illustrative note, the data date), in the page's langu
 Renders with kaleido and the system Chromium (started once for this module)."""
 from __future__ import annotations
 
-import os
 import re
 import struct
-from pathlib import Path
 
 import polars as pl
 import pytest
 
-from mirador import chart_export, db, figures, queries
+from mirador import chart_export, figures, queries
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 INSTITUTIONS = ["CHL", "CRI", "ECU", "MEX", "PAN", "PER", "PRT", "ESP", "URY"]
 
 
 @pytest.fixture(scope="module")
-def export_db(tmp_path_factory):
-    from etl import pipeline
-    path = tmp_path_factory.mktemp("export_db") / "mirador.duckdb"
-    pipeline.build(source=REPO_ROOT / "data" / "input", db=path)
-    previous = os.environ.get("MIRADOR_DB")
-    os.environ["MIRADOR_DB"] = str(path)
-    db.reset()
-    queries.clear_cache()
-    yield path
+def export_db(bundled_db):
+    """The bundled data's database (tests/conftest.py); the chart renderer stops afterwards."""
+    yield bundled_db
     chart_export.stop_server()
-    db.reset()
-    queries.clear_cache()
-    if previous is None:
-        os.environ.pop("MIRADOR_DB", None)
-    else:
-        os.environ["MIRADOR_DB"] = previous
 
 
 def png_size(png: bytes) -> tuple[int, int]:
