@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import fcntl
+import functools
 import json
 import os
 import shutil
@@ -57,6 +58,22 @@ class LoadLogEntry:
     files: list[dict]          # [{name, sha256, rows}]
     row_counts: dict[str, int]
     warnings: list[str]
+    # Who published from the staff page, why, and (for a rollback) which load was restored. Kept in
+    # the separate table `load_notes`, not in load_log: load_log is a public download (Methods page),
+    # and a staff member's name is not for every visitor.
+    person: str | None = None
+    comment: str | None = None
+    action: str = "load"           # "load" | "rollback"
+    restored_from: int | None = None
+
+    @property
+    def has_note(self) -> bool:
+        return bool(self.person or self.comment or self.action != "load")
+
+
+LOAD_NOTES_SQL = ('CREATE TABLE load_notes (load_id INTEGER, action VARCHAR, person VARCHAR, comment VARCHAR, '
+                  'restored_from INTEGER)')
+LOAD_NOTES_COLUMNS = ("load_id", "action", "person", "comment", "restored_from")
 
 
 def create_table_sql(name: str) -> str:
@@ -135,39 +152,62 @@ def _lock_holder(path: Path) -> str:
 
 def write_database(target: Path, tables: dict[str, pl.DataFrame], boundaries: pl.DataFrame | None,
                    log: LoadLogEntry, *, wait_seconds: float = LOCK_WAIT_SECONDS,
-                   on_wait: Notify | None = None) -> dict[str, int]:
+                   on_wait: Notify | None = None, keep_versions: int = 0) -> dict[str, int]:
     """Build the whole database in a temp file and swap it onto `target`; return rows per table.
 
     Raises DatabaseBusy when another load (or a program writing `target`) is still busy
-    after `wait_seconds`; the database is then left as it was.
+    after `wait_seconds`; the database is then left as it was. `keep_versions` > 0 keeps that
+    many published files in `versions_dir_for(target)` for a rollback (the staff page does).
     """
     target = Path(target).resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
     deadline = time.monotonic() + wait_seconds
     with database_lock(target, wait_seconds, on_wait):
-        return _rebuild(target, tables, boundaries, log, max(0.0, deadline - time.monotonic()), on_wait)
+        return _rebuild(target, functools.partial(_fill, tables=tables, boundaries=boundaries), log,
+                        max(0.0, deadline - time.monotonic()), on_wait, keep_versions)
 
 
-def _rebuild(target: Path, tables: dict[str, pl.DataFrame], boundaries: pl.DataFrame | None, log: LoadLogEntry,
-             wait_seconds: float, on_wait: Notify | None) -> dict[str, int]:
+def restore_database(target: Path, version: Path, log: LoadLogEntry, *, wait_seconds: float = LOCK_WAIT_SECONDS,
+                     on_wait: Notify | None = None, keep_versions: int = 0) -> dict[str, int]:
+    """Publish the data of an earlier version file again (a rollback), by the same locked swap.
+
+    The tables come from `version`; the load history is the current one plus this rollback,
+    so rolling back never loses the record of the loads after that version.
+    """
+    target = Path(target).resolve()
+    deadline = time.monotonic() + wait_seconds
+    with database_lock(target, wait_seconds, on_wait):
+        return _rebuild(target, functools.partial(_copy_tables_from, version=Path(version)), log,
+                        max(0.0, deadline - time.monotonic()), on_wait, keep_versions)
+
+
+def _rebuild(target: Path, fill: Callable[[duckdb.DuckDBPyConnection], dict[str, int]], log: LoadLogEntry,
+             wait_seconds: float, on_wait: Notify | None, keep_versions: int = 0) -> dict[str, int]:
     remove_abandoned_temp_files(target)
     # The history first: if it cannot be read, stop before any work (and before any swap).
     previous, history_warning = _previous_load_log(target, wait_seconds, on_wait)
+    previous_notes = _read_load_notes(target) if previous is not None else None
     if history_warning:
         log.warnings.append(history_warning)
     temp = temp_path_for(target)
     try:
         con = duckdb.connect(str(temp))
         try:
-            row_counts = _fill(con, tables, boundaries)
+            row_counts = fill(con)
             log.row_counts.update(row_counts)
-            _write_load_log(con, previous, log)
+            load_id = _write_load_log(con, previous, log)
+            _write_load_notes(con, previous_notes, log, load_id)
             con.execute("CHECKPOINT")
         finally:
             con.close()
         _fsync(temp)
+        if keep_versions > 0 and previous is not None and previous.height:
+            keep_version(target, int(previous.get_column("load_id").max()))  # the outgoing one, if not kept yet
         os.replace(temp, target)
         _fsync_dir(target.parent)
+        if keep_versions > 0:
+            keep_version(target, load_id)
+            prune_versions(target, keep_versions)
         return row_counts
     finally:
         for leftover in (temp, temp.with_name(temp.name + ".wal")):
@@ -175,7 +215,60 @@ def _rebuild(target: Path, tables: dict[str, pl.DataFrame], boundaries: pl.DataF
                 leftover.unlink()
 
 
-def _fill(con: duckdb.DuckDBPyConnection, tables: dict[str, pl.DataFrame],
+def versions_dir_for(target: Path) -> Path:
+    """'mirador.duckdb.versions/' beside the database: one file per kept published load."""
+    return Path(target).with_name(f"{Path(target).name}.versions")
+
+
+def version_path(target: Path, load_id: int) -> Path:
+    return versions_dir_for(target) / f"load-{load_id:06d}.duckdb"
+
+
+def kept_versions(target: Path) -> list[tuple[int, Path]]:
+    """(load_id, file) of every kept version, newest first."""
+    found = []
+    for path in versions_dir_for(target).glob("load-*.duckdb"):
+        try:
+            found.append((int(path.stem.split("-", 1)[1]), path))
+        except ValueError:
+            continue
+    return sorted(found, reverse=True)
+
+
+def keep_version(target: Path, load_id: int) -> None:
+    """Keep the file now at `target` as version `load_id`: a hard link (no copy, no extra space;
+    the swap gives `target` a new inode, so the link keeps the old file as it was)."""
+    kept = version_path(target, load_id)
+    if kept.exists() or not target.exists():
+        return
+    kept.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(target, kept)
+    except OSError:
+        shutil.copy2(target, kept)
+
+
+def prune_versions(target: Path, keep: int) -> None:
+    for _, path in kept_versions(target)[keep:]:
+        path.unlink(missing_ok=True)
+
+
+def _copy_tables_from(con: duckdb.DuckDBPyConnection, version: Path) -> dict[str, int]:
+    """Every data and catalogue table of `version` (not its history) into `con`."""
+    con.execute(f"ATTACH '{_sql_string(version.resolve())}' AS kept (READ_ONLY)")
+    try:
+        counts: dict[str, int] = {}
+        for name in (*DATABASE_TABLES, *CATALOGUE_TABLES):
+            if name == "load_log":
+                continue
+            con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM kept."{name}"')
+            counts[name] = con.execute(f'SELECT count(*) FROM "{name}"').fetchall()[0][0]
+        return counts
+    finally:
+        con.execute("DETACH kept")
+
+
+def _fill(con: duckdb.DuckDBPyConnection, *, tables: dict[str, pl.DataFrame],
           boundaries: pl.DataFrame | None) -> dict[str, int]:
     counts: dict[str, int] = {}
     for name in DATABASE_TABLES:
@@ -292,7 +385,7 @@ def _sql_string(path: Path) -> str:
     return str(path).replace("'", "''")
 
 
-def _write_load_log(con: duckdb.DuckDBPyConnection, previous: pl.DataFrame | None, log: LoadLogEntry) -> None:
+def _write_load_log(con: duckdb.DuckDBPyConnection, previous: pl.DataFrame | None, log: LoadLogEntry) -> int:
     con.execute(create_table_sql("load_log"))
     next_id = 1
     if previous is not None and previous.height:
@@ -304,6 +397,37 @@ def _write_load_log(con: duckdb.DuckDBPyConnection, previous: pl.DataFrame | Non
          json.dumps(log.row_counts, ensure_ascii=False), json.dumps(log.warnings, ensure_ascii=False),
          MIRADOR_VERSION],
     )
+    return next_id
+
+
+def _read_load_notes(target: Path) -> pl.DataFrame | None:
+    """The staff notes (person, comment) of the database being replaced; None when it has none."""
+    reader = duckdb.connect(":memory:")
+    try:
+        reader.execute(f"ATTACH '{_sql_string(target)}' AS previous (READ_ONLY)")
+        has_notes = reader.execute(
+            "SELECT count(*) FROM duckdb_tables() WHERE database_name = 'previous' AND table_name = 'load_notes'"
+        ).fetchall()[0][0]
+        return reader.sql("SELECT * FROM previous.load_notes ORDER BY load_id").pl() if has_notes else None
+    except duckdb.Error:
+        return None  # the history itself was readable just before; notes are a nicety, never a reason to stop
+    finally:
+        reader.close()
+
+
+def _write_load_notes(con: duckdb.DuckDBPyConnection, previous: pl.DataFrame | None, log: LoadLogEntry,
+                      load_id: int) -> None:
+    """Only databases that ever had a staff note get the table (a plain CLI load adds nothing)."""
+    if (previous is None or not previous.height) and not log.has_note:
+        return
+    con.execute(LOAD_NOTES_SQL)
+    if previous is not None and previous.height:
+        con.register("previous_notes", ArrowStream(previous.select(LOAD_NOTES_COLUMNS)))
+        con.execute("INSERT INTO load_notes SELECT * FROM previous_notes")
+        con.unregister("previous_notes")
+    if log.has_note:
+        con.execute("INSERT INTO load_notes VALUES (?, ?, ?, ?, ?)",
+                    [load_id, log.action, log.person, log.comment, log.restored_from])
 
 
 def read_boundaries(path: Path) -> tuple[pl.DataFrame | None, str | None]:

@@ -74,12 +74,14 @@ def check(source: str | Path | None = None) -> list[Problem]:
 
 def run(source: str | Path | None = None, db_path: str | Path | None = None, *,
         boundaries_path: str | Path | None = None, progress: Progress | None = None,
-        wait_seconds: float = LOCK_WAIT_SECONDS, on_wait: Callable[[str], None] | None = None) -> Result:
+        wait_seconds: float = LOCK_WAIT_SECONDS, on_wait: Callable[[str], None] | None = None,
+        keep_versions: int = 0, person: str | None = None, comment: str | None = None) -> Result:
     """Validate `source` (folder of CSVs or .xlsx; default the bundled data) and rebuild the database.
 
     With any problem nothing is written and `Result.ok` is False. One load at a time per
     database: a second one waits up to `wait_seconds` (`on_wait` is told once), then
-    raises DatabaseBusy, leaving the database as it was.
+    raises DatabaseBusy, leaving the database as it was. `keep_versions`, `person` and `comment`
+    are for the staff page: published files kept for a rollback, and who published and why.
     """
     source = Path(source) if source is not None else paths.BUNDLED_INPUT_DIR
     target = Path(db_path).expanduser().resolve() if db_path is not None else paths.db_path()
@@ -99,9 +101,9 @@ def run(source: str | Path | None = None, db_path: str | Path | None = None, *,
     log = LoadLogEntry(
         source_path=str(source.resolve()),
         files=[{"name": f.name, "sha256": f.sha256, "rows": f.rows} for f in raw.files],
-        row_counts={}, warnings=warnings)
+        row_counts={}, warnings=warnings, person=person, comment=comment)
     row_counts = stages.run("load", f"wrote {target.name}", functools.partial(
-        write_database, wait_seconds=wait_seconds, on_wait=on_wait), target, marts, boundaries, log)
+        write_database, wait_seconds=wait_seconds, on_wait=on_wait, keep_versions=keep_versions), target, marts, boundaries, log)
     return Result(True, target, [], log.warnings, row_counts, stages.timings)
 
 

@@ -15,6 +15,7 @@
 """
 from __future__ import annotations
 
+import html
 import re
 from typing import Sequence
 
@@ -251,8 +252,34 @@ def dataframe(table: pl.DataFrame, lang: str, *, column_config: dict | None = No
     table = blank_missing_text(table)
     kwargs.setdefault("hide_index", True)
     kwargs.setdefault("width", "stretch")
-    return st.dataframe(table, column_config={**table_column_config(table, lang), **(column_config or {})},
-                        placeholder=MISSING_CELL, **kwargs)
+    shown = st.dataframe(table, column_config={**table_column_config(table, lang), **(column_config or {})},
+                         placeholder=MISSING_CELL, **kwargs)
+    print_table_note(table.height, kwargs.get("height", "auto"), lang)
+    return shown
+
+
+# The grid shows at most ten rows by default (`height="auto"`), 35 px a row under a 35 px header.
+GRID_DEFAULT_ROWS, GRID_ROW_PX = 10, 35
+
+
+def grid_rows_shown(n_rows: int, height) -> int:
+    """How many rows a data grid of this height shows without scrolling (and so prints)."""
+    if isinstance(height, int):
+        return min(n_rows, max(0, (height - GRID_ROW_PX - 3) // GRID_ROW_PX))
+    return min(n_rows, GRID_DEFAULT_ROWS) if height == "auto" else n_rows
+
+
+def print_table_note(n_rows: int, height, lang: str) -> None:
+    """On paper only: a grid cut short says how many rows it prints and where the rest is;
+    one that prints all rows says so only if it is too wide for its box (`PRINT_SCRIPT` marks
+    it). Plain escaped text in a sanitised `st.html` (no script), hidden on screen."""
+    shown = grid_rows_shown(n_rows, height)
+    if shown < n_rows:
+        text = t("print_table_note", lang, shown=fmt.integer(shown, lang), total=fmt.integer(n_rows, lang))
+        st.html(f'<p class="mirador-print-only">{html.escape(text)}</p>')
+    else:
+        text = t("print_table_columns_note", lang)
+        st.html(f'<p class="mirador-print-only mirador-print-if-clipped">{html.escape(text)}</p>')
 
 
 def chart_block(fig: go.Figure, *, title: str, data: pl.DataFrame, lang: str, key: str,
@@ -296,6 +323,26 @@ def image_downloads(fig: go.Figure, *, title: str, data: pl.DataFrame, lang: str
                 file_name=chart_export.file_name(title, key, lang, image_format),
                 mime=chart_export.FORMATS[image_format], on_click="ignore", icon="🖼️",
                 type="tertiary", key=f"download_{image_format}_{key}")
+
+
+def lazy_section(param: str, lang: str, *, open_with: Sequence[str] = ()) -> bool:
+    """Whether to build and draw a section below the fold: a toggle under its heading.
+
+    Every chart on a page made a page switch wait for all of them (issue #11); a section
+    behind this toggle costs nothing until a reader turns it on. Its state lives in the URL
+    like any selection (`param=1`), so a shared link reopens it, and a link that carries one
+    of the section's own selections (`open_with`, e.g. its segmented control) opens it too.
+    In presentation mode every section is drawn (the link fixes the view; no widgets there).
+    """
+    from mirador import presentation, state
+    if presentation.is_on():
+        return True
+    opened_by_link = any(state.url_values(p) for p in open_with)
+    is_open = state.toggle(param, t("show_section_charts", lang), default=opened_by_link)
+    if not is_open:  # a closed section's selections are not part of the view
+        for selection in open_with:
+            state.write(selection, None)
+    return is_open
 
 
 # --------------------------------------------------------------------------- banners and notes
@@ -374,25 +421,104 @@ def data_as_of_text(lang: str) -> str:
 
 
 # --------------------------------------------------------------------------- sharing, printing
-# Static CSS (no data in it): printing drops the sidebar, toolbar and buttons, lets the page
-# run over several sheets (Streamlit scrolls inside a fixed-height box) and keeps charts whole.
-PRINT_CSS = """<style>
-@media print {
-  [data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stToolbar"],
-  [data-testid="stDecoration"], [data-testid="stStatusWidget"], [data-testid="stDownloadButton"],
-  [data-testid="stElementToolbar"] { display: none !important; }
-  /* Selection widgets: the printed page shows their result, not the controls. */
-  [data-testid="stSelectbox"], [data-testid="stMultiSelect"], [data-testid="stButtonGroup"],
-  [data-testid="stCheckbox"], [data-testid="stSlider"], [data-testid="stRadio"],
-  [data-testid="stTextInput"], [data-testid="stTextArea"], [data-testid="stButton"],
-  [data-testid="stSegmentedControl"], [data-testid="stToggle"] { display: none !important; }
-  [data-testid="stApp"], [data-testid="stAppViewContainer"], [data-testid="stMain"] {
-    position: static !important; overflow: visible !important; height: auto !important; }
-  [data-testid="stMainBlockContainer"] { padding-top: 0 !important; max-width: 100% !important; }
-  [data-testid="stPlotlyChart"], [data-testid="stDataFrame"], [data-testid="stExpander"] {
-    break-inside: avoid; }
-}
+# Printing (browser's Print, A4). Static CSS and one static script, no data in either.
+# The printed page shows what the reader chose, not the controls: sidebar, toolbar, widgets,
+# buttons, downloads and closed "show data" expanders are left out, rows of controls fold
+# away, and the page runs over several sheets (Streamlit scrolls inside a fixed-height box).
+_PRINT_CONTROLS = ", ".join(f'[data-testid="{tid}"]' for tid in (
+    "stSelectbox", "stMultiSelect", "stButtonGroup", "stCheckbox", "stToggle", "stSlider",
+    "stSelectSlider", "stRadio", "stTextInput", "stTextArea", "stDateInput", "stNumberInput",
+    "stFileUploader", "stButton", "stDownloadButton", "stSegmentedControl", "stPageLink"))
+_PRINT_KEPT_IN_ROWS = ", ".join(f'[data-testid="{tid}"]' for tid in (
+    "stPlotlyChart", "stDataFrame", "stTable", "stMarkdown", "stHeading", "stMetric", "stAlert",
+    "stImage", "stIFrame", "stHtml"))
+# A chart's svg layers once `PRINT_SCRIPT` has given them a viewBox (so they can scale).
+_FITTED = '[data-testid="stPlotlyChart"] .svg-container.mirador-print-fit'
+# Tallest a chart may print, as a share of the sheet's height (room for its caption).
+PRINT_CHART_MAX_HEIGHT_VH = 85
+
+PRINT_CSS = f"""<style>
+@page {{ size: A4; margin: 12mm; }}
+@media print {{
+  [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+  [data-testid="stExpandSidebarButton"], [data-testid="stHeader"], [data-testid="stToolbar"],
+  [data-testid="stDecoration"], [data-testid="stStatusWidget"], [data-testid="stElementToolbar"],
+  .modebar-container {{ display: none !important; }}
+  [data-testid="stMain"] [data-testid="stElementContainer"]:has({_PRINT_CONTROLS}) {{ display: none !important; }}
+  [data-testid="stMain"] [data-testid="stLayoutWrapper"]:has(> [data-testid="stHorizontalBlock"]):not(:has({_PRINT_KEPT_IN_ROWS})) {{
+    display: none !important; }}
+  /* A closed expander prints nothing of its content: leave it out; an open one loses its arrow. */
+  [data-testid="stLayoutWrapper"]:has(> [data-testid="stExpander"] > details:not([open])),
+  [data-testid="stExpander"]:has(> details:not([open])) {{ display: none !important; }}
+  [data-testid="stExpander"] summary [data-testid="stIconMaterial"] {{ display: none !important; }}
+  [data-testid="stApp"], [data-testid="stAppViewContainer"], [data-testid="stMain"] {{
+    position: static !important; overflow: visible !important; height: auto !important; }}
+  [data-testid="stMainBlockContainer"] {{ padding: 0 !important; max-width: 100% !important; }}
+  /* Charts keep their on-screen pixel size: scaled (via their viewBox) to the sheet's
+     width, and no taller than one sheet, so that none is cut on the right or halved. */
+  {_FITTED} {{
+    width: 100% !important; height: auto !important; margin: 0 auto;
+    max-width: min(100%, calc(var(--mirador-print-ratio) * {PRINT_CHART_MAX_HEIGHT_VH}vh)) !important;
+    aspect-ratio: var(--mirador-print-ratio); }}
+  {_FITTED} svg.main-svg {{ width: 100% !important; height: 100% !important; }}
+  /* ...and the boxes around it follow (Streamlit holds them at the on-screen height). */
+  [data-testid="stElementContainer"]:has({_FITTED}), [data-testid="stFullScreenFrame"]:has({_FITTED}),
+  [data-testid="stPlotlyChart"]:has({_FITTED}) {{
+    height: auto !important; min-height: 0 !important; contain: none !important; }}
+  /* Tables: the grid draws on a canvas as wide as it was on screen: scale it to the sheet. */
+  [data-testid="stDataFrame"] canvas {{ max-width: 100% !important; height: auto !important; }}
+  [data-testid="stElementContainer"]:has(.mirador-print-if-clipped) {{ display: none !important; }}
+  [data-testid="stElementContainer"].mirador-print-clipped
+    + [data-testid="stElementContainer"]:has(.mirador-print-if-clipped) {{ display: block !important; }}
+  .mirador-print-only {{ font-size: 0.8rem; color: #555; margin: 0; }}
+  /* A row of cards or columns stays on one sheet, as do charts and tables. */
+  [data-testid="stPlotlyChart"], [data-testid="stDataFrame"], [data-testid="stMetric"],
+  [data-testid="stHorizontalBlock"] {{ break-inside: avoid; }}
+  h1, h2, h3 {{ break-after: avoid; }}
+}}
+@media screen {{
+  [data-testid="stElementContainer"]:has(.mirador-print-only) {{ display: none !important; }}
+}}
+[data-testid="stElementContainer"]:has(.mirador-print-script) {{ display: none !important; }}
 </style>"""
+
+# Plotly draws each chart at its on-screen pixel size, without a viewBox, so CSS alone would
+# clip it on paper. Just before printing, give each chart layer a viewBox of its own size
+# (and the box its aspect ratio) so the print rules can scale it; take them off afterwards,
+# since plotly redraws at new sizes on screen. Runs once per browser tab.
+PRINT_SCRIPT = """<span class="mirador-print-script"></span><script>
+(() => {
+  if (window.miradorPrintFit) return;
+  window.miradorPrintFit = true;
+  const BOXES = '[data-testid="stPlotlyChart"] .svg-container';
+  window.addEventListener('beforeprint', () => {
+    for (const box of document.querySelectorAll(BOXES)) {
+      const layers = box.querySelectorAll(':scope > svg.main-svg');
+      const first = layers[0];
+      const width = first && parseFloat(first.getAttribute('width'));
+      const height = first && parseFloat(first.getAttribute('height'));
+      if (!width || !height) continue;
+      for (const svg of layers) svg.setAttribute('viewBox', `0 0 ${width} ${height}`);
+      box.style.setProperty('--mirador-print-ratio', String(width / height));
+      box.classList.add('mirador-print-fit');
+    }
+    // A table wider than its box prints only the columns in view: its note says so.
+    for (const scroller of document.querySelectorAll('[data-testid="stDataFrame"] .dvn-scroller')) {
+      if (scroller.scrollWidth > scroller.clientWidth + 1) {
+        scroller.closest('[data-testid="stElementContainer"]')?.classList.add('mirador-print-clipped');
+      }
+    }
+  });
+  window.addEventListener('afterprint', () => {
+    for (const box of document.querySelectorAll(BOXES + '.mirador-print-fit')) {
+      box.querySelectorAll(':scope > svg.main-svg').forEach(svg => svg.removeAttribute('viewBox'));
+      box.style.removeProperty('--mirador-print-ratio');
+      box.classList.remove('mirador-print-fit');
+    }
+    document.querySelectorAll('.mirador-print-clipped').forEach(el => el.classList.remove('mirador-print-clipped'));
+  });
+})();
+</script>"""
 
 
 # Static layout CSS (no data in it). A segmented control wraps its options onto a second row
@@ -403,8 +529,10 @@ LAYOUT_CSS = """<style>
 
 
 def print_stylesheet() -> None:
-    """The print and layout rules (one `st.html`, drawn once per run by dashboard.py)."""
+    """The print and layout rules (drawn once per run by dashboard.py): styles only (no space
+    on the page), and the static print script (its element hidden)."""
     st.html(PRINT_CSS + LAYOUT_CSS)
+    st.html(PRINT_SCRIPT, unsafe_allow_javascript=True)
 
 
 def _base_url() -> str | None:

@@ -34,6 +34,9 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/methods.py", "page_methods", "📚", "methods"),
     PageSpec("pages/deck.py", "page_deck", "🎞️", "deck"),
 )
+# Listed only when a staff password is configured (mirador.staff.auth): without one the page
+# does not exist, not even at its address.
+STAFF_PAGE = PageSpec("pages/data_admin.py", "page_staff_data", "🔐", "staff")
 HOME_URL_PATH = "home"  # the hidden page behind `/` (never shown: it forwards to PAGES[0])
 URL_PATHS = tuple(spec.url_path for spec in PAGES)
 
@@ -71,4 +74,9 @@ def build(lang: str):
                    url_path=HOME_URL_PATH, default=True, visibility="hidden")
     pages = [st.Page(spec.path, title=t(spec.title_key, lang), icon=spec.icon, url_path=spec.url_path)
              for spec in PAGES]
+    from mirador.staff.auth import staff_page_enabled
+
+    if staff_page_enabled():
+        pages.append(st.Page(STAFF_PAGE.path, title=t(STAFF_PAGE.title_key, lang), icon=STAFF_PAGE.icon,
+                             url_path=STAFF_PAGE.url_path))
     return st.navigation([home, *pages])

@@ -193,7 +193,7 @@ def labels(lang: str) -> dict[str, str]:
         "instrument": t("profile_legal_instrument", lang),
         "autonomy": t("profile_section_autonomy", lang),
         "sources": t("section_sources", lang),
-        "chart_note": t("profile_ratio_unit_note", lang),
+        "chart_note": t("report_chart_note", lang),
         "illustrative_note": t("report_illustrative_note", lang),
         "credit": t("report_credit", lang),
     }

@@ -1,0 +1,74 @@
+"""The staff page's tables in the reader's language: headers, labels, formatted values."""
+from __future__ import annotations
+
+import polars as pl
+
+from mirador import formatting
+from mirador.i18n import criterion_label, indicator_label, indicator_unit, institution_label, t, vocab_label
+from mirador.staff.publish import PROBLEM_COLUMNS
+
+
+def problems_table(problems: pl.DataFrame, lang: str) -> pl.DataFrame:
+    """The check report with its headers in `lang` (the problem texts are the ETL's, in English)."""
+    return problems.rename({c: t(f"staff_col_{c}", lang) for c in PROBLEM_COLUMNS})
+
+
+def _shown_value(kind: str, item: str, raw: str | None, lang: str) -> str | None:
+    if raw is None:
+        return None
+    if kind == "autonomy":
+        return vocab_label("assessment", raw, lang)
+    return formatting.value(float(raw), indicator_unit(item), lang)
+
+
+def values_table(changes: pl.DataFrame, lang: str) -> pl.DataFrame:
+    rows = []
+    for r in changes.iter_rows(named=True):
+        label = indicator_label(r["item"], lang) if r["kind"] == "indicator" else criterion_label(r["item"], lang)
+        rows.append({
+            t("staff_col_institution", lang): institution_label(r["iso3"], lang),
+            t("staff_col_kind", lang): t(f"staff_kind_{r['kind']}", lang),
+            t("staff_col_item", lang): label,
+            t("staff_col_year", lang): r["year"],
+            t("staff_col_old", lang): _shown_value(r["kind"], r["item"], r["old_value"], lang),
+            t("staff_col_new_value", lang): _shown_value(r["kind"], r["item"], r["new_value"], lang),
+            t("staff_col_old_status", lang): vocab_label("data_status", r["old_status"], lang) if r["old_status"] else None,
+            t("staff_col_new_status", lang): vocab_label("data_status", r["new_status"], lang) if r["new_status"] else None,
+            t("staff_col_change", lang): t(f"staff_change_{r['change']}", lang),
+        })
+    return pl.DataFrame(rows, schema={k: (pl.Int64 if k == t("staff_col_year", lang) else pl.String)
+                                      for k in _value_headers(lang)})
+
+
+def _value_headers(lang: str) -> list[str]:
+    return [t(k, lang) for k in ("staff_col_institution", "staff_col_kind", "staff_col_item", "staff_col_year",
+                                 "staff_col_old", "staff_col_new_value", "staff_col_old_status",
+                                 "staff_col_new_status", "staff_col_change")]
+
+
+def recommendations_table(changes: pl.DataFrame, lang: str) -> pl.DataFrame:
+    return changes.with_columns(
+        pl.col("iso3").map_elements(lambda iso3: institution_label(iso3, lang), return_dtype=pl.String)
+    ).rename({"iso3": t("staff_col_institution", lang), "new": t("staff_col_new", lang),
+              "changed": t("staff_col_changed", lang), "gone": t("staff_col_gone", lang),
+              "total_old": t("staff_col_total_old", lang), "total_new": t("staff_col_total_new", lang)})
+
+
+def history_table(log: pl.DataFrame, lang: str) -> pl.DataFrame:
+    if log.is_empty():
+        return log
+    return pl.DataFrame([{
+        t("staff_col_load", lang): r["load_id"],
+        t("staff_col_when", lang): formatting.datetime(r["loaded_at"], lang),
+        t("staff_col_action", lang): r["action"] + (f" → {r['restored_from']}" if r["restored_from"] else ""),
+        t("staff_col_who", lang): r["person"],
+        t("staff_comment", lang): r["comment"],
+        t("staff_col_file", lang): r["source"].rsplit("/", 1)[-1],  # never the server's folders
+        t("staff_col_kept", lang): vocab_label("yes_no", "yes" if r["kept"] else "no", lang),
+    } for r in log.iter_rows(named=True)])
+
+
+def version_label(row: dict, lang: str) -> str:
+    who = row["person"] or row["source"].rsplit("/", 1)[-1]
+    return t("staff_version_label", lang, load_id=row["load_id"], when=formatting.datetime(row["loaded_at"], lang),
+             who=who)
