@@ -32,7 +32,8 @@ def add_view_to_deck() -> None:
     st.toast(t("deck_added", lang, n=len(presentation.session_deck())), icon="🎞️")
 
 
-if page.url_path not in ("", presentation.DECK_URL_PATH):
+# Views worth projecting only: not the forwarding page, the deck itself or the staff page.
+if page.url_path not in ("", presentation.DECK_URL_PATH, navigation.STAFF_PAGE.url_path):
     st.sidebar.button("🎞️ " + t("deck_add_view", lang), on_click=add_view_to_deck, key="deck_add_view")
 
 components.illustrative_banner(lang)
