@@ -140,7 +140,7 @@ def source_line(data: pl.DataFrame, lang: str) -> str:
                 if s not in sources:
                     sources.append(s)
         if sources:
-            shown = [f"[{_short(s)}]({s})" if s.startswith("http") else s for s in sources[:MAX_SOURCES_SHOWN]]
+            shown = _source_links(sources[:MAX_SOURCES_SHOWN])
             more = len(sources) - MAX_SOURCES_SHOWN
             parts.append(t("source_label", lang) + " " + "; ".join(shown)
                          + (" " + t("and_more", lang, n=fmt.integer(more, lang)) if more > 0 else ""))
@@ -149,6 +149,22 @@ def source_line(data: pl.DataFrame, lang: str) -> str:
     if data.height and "data_status" in data.columns:
         parts.append(status_counts_text(statuses, lang))
     return " · ".join(p for p in parts if p)
+
+
+def _source_links(sources: Sequence[str]) -> list[str]:
+    """Markdown links named by their host; two pages of one host read 'host (1)', 'host (2)'
+    so a reader does not take them for the same source listed twice."""
+    hosts = [_short(s) if s.startswith("http") else None for s in sources]
+    seen: dict[str, int] = {}
+    shown = []
+    for source, host in zip(sources, hosts):
+        if host is None:
+            shown.append(source)
+            continue
+        seen[host] = seen.get(host, 0) + 1
+        name = f"{host} ({seen[host]})" if hosts.count(host) > 1 else host
+        shown.append(f"[{name}]({source})")
+    return shown
 
 
 def reader_table(data: pl.DataFrame, lang: str) -> pl.DataFrame:
@@ -301,7 +317,8 @@ def chart_block(fig: go.Figure, *, title: str, data: pl.DataFrame, lang: str, ke
     with st.expander(t("show_data", lang) + f": {title}"):
         table = data_table(data, lang)
         dataframe(table, lang)
-        st.download_button(t("download_csv", lang), exports.csv_bytes(table, lang),
+        # Written when clicked, not on every run (a page builds several of these).
+        st.download_button(t("download_csv", lang), lambda: exports.csv_bytes(table, lang),
                            file_name=f"mirador_{key}_{lang}.csv", mime="text/csv",
                            on_click="ignore", key=f"download_{key}")
 
