@@ -1,19 +1,28 @@
 """Time each dashboard page in headless Chromium, beside a one-chart app in the same run.
 
-Usage: .venv/bin/python benchmarks/page_benchmark.py [--repeats 3] [--lang es]
+Usage: .venv/bin/python benchmarks/page_benchmark.py [--repeats 3] [--lang es] [--markdown]
 
-Two figures per page, each the median of --repeats:
-- open: a fresh browser context loads the page's URL (Streamlit's JS, websocket,
-  script run, every chart drawn);
-- switch: from the overview, a click on the page in the sidebar navigation until the
-  page has settled (what a person feels when moving between pages).
-"Settled" is devtools.browser.wait_for_render: script finished, no placeholder left,
-every plotly chart drawn. The floor is benchmarks/one_chart_app.py measured the same
-way (open its first page; switch to its second). Figures only: no test asserts on time.
+Figures per page, each the median of --repeats (issue #11: switch and cold open within
+1.5x the floor's):
+- switch: from the overview, a click on the page in the sidebar navigation until the page
+  has settled (what a person feels when moving between pages);
+- script: the page's server-side script run alone (AppTest, warm caches, no browser), and
+  browser: the rest of the switch (switch - script: messages, layout, plotly drawing). The
+  browser draws each chart as it arrives, so the end of the run as the browser sees it
+  (printed as "run end") already includes most of the drawing;
+- open: a fresh browser context loads the page's URL (a cold deep link: Streamlit's JS,
+  websocket, script run, every chart drawn).
+"Settled": the script run that the click (or the load) started has ended, no element of
+the previous page is left (Streamlit marks them stale), nothing is a placeholder and every
+plotly chart has drawn, for half a second in a row. The floor is
+benchmarks/one_chart_app.py measured the same way (open its first page; switch to its
+second). Figures only: no test asserts on time.
 """
 from __future__ import annotations
 
 import argparse
+import os
+import platform
 import statistics
 import subprocess
 import sys
@@ -23,34 +32,96 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from devtools.browser import REPO_ROOT, launch_browser, start_streamlit, wait_for_render  # noqa: E402
+from devtools.browser import REPO_ROOT, launch_browser, start_streamlit  # noqa: E402
 from mirador.navigation import PAGES  # noqa: E402
 
 VIEWPORT = {"width": 1440, "height": 900}
+QUIET_S = 0.5
+TIMEOUT_S = 60
+
+# Installed in every document before its scripts: notes (in the page's own clock) when a
+# script run starts and ends, read from Streamlit's `data-test-script-state` on stApp.
+WATCH_RUNS_JS = """() => {
+  window.__runs = {started: null, ended: null};
+  const note = () => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    const state = app && app.getAttribute('data-test-script-state');
+    if (state === 'running') { window.__runs.started = performance.now(); window.__runs.ended = null; }
+    else if (state === 'notRunning' && window.__runs.started !== null && window.__runs.ended === null)
+      window.__runs.ended = performance.now();
+  };
+  new MutationObserver(note).observe(document, {subtree: true, childList: true, attributes: true,
+                                                attributeFilter: ['data-test-script-state']});
+}"""
+WATCH_RUNS_INIT = f"({WATCH_RUNS_JS})();"
+
+# Busy until the new page's title is drawn (a switch: another title than before the click),
+# while Streamlit says a run is going, while any element of the previous run is stale, or
+# while a chart, skeleton or spinner waits to be drawn. A very short run may never show as
+# "running" (React batches the two states): then its end is when the new title was seen.
+BUSY_JS = """([mark, oldTitle]) => {
+  const runs = window.__runs || {};
+  const count = s => document.querySelectorAll(s).length;
+  const app = document.querySelector('[data-testid="stApp"]');
+  const title = document.querySelector('[data-testid="stMain"] h1');
+  const charts = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')];
+  const undrawn = charts.filter(c => !c.querySelector('.main-svg')).length;
+  const running = !app || app.getAttribute('data-test-script-state') !== 'notRunning'
+                  || (runs.started !== null && runs.started >= mark && runs.ended === null);
+  const newPage = title !== null && title.textContent !== oldTitle;
+  if (newPage && !running && window.__shown === undefined) window.__shown = performance.now();
+  const ended = runs.started !== null && runs.started >= mark ? runs.ended : window.__shown;
+  return {now: performance.now(), runEnded: ended, charts: charts.length,
+          busy: (running || !newPage ? 1 : 0) + count('[data-stale="true"]')
+                + count('[data-testid="stSkeleton"]') + count('[data-testid="stSpinner"]') + undrawn};
+}"""
 
 
-def time_open(browser, url: str) -> float:
+def settle(page, mark_ms: float, old_title: str | None = None) -> tuple[float, float]:
+    """(seconds from `mark_ms` until the run ended, until the page settled), page clock."""
+    deadline = time.monotonic() + TIMEOUT_S
+    settled_at, seen = None, None
+    while time.monotonic() < deadline:
+        state = page.evaluate(BUSY_JS, [mark_ms, old_title])
+        if state["busy"] or (seen and state["charts"] != seen["charts"]):
+            settled_at, seen = None, None
+        elif settled_at is None:
+            settled_at, seen = state["now"], state
+        elif state["now"] - settled_at > QUIET_S * 1000:
+            return (seen["runEnded"] - mark_ms) / 1000, (settled_at - mark_ms) / 1000
+        time.sleep(0.05)
+    raise TimeoutError(f"page did not settle within {TIMEOUT_S}s: {page.url} {state} "
+                       f"{page.evaluate('window.__runs')} mark={mark_ms}")
+
+
+def new_page(browser):
     context = browser.new_context(viewport=VIEWPORT)
-    page = context.new_page()
-    started = time.monotonic()
+    context.add_init_script(WATCH_RUNS_INIT)
+    return context, context.new_page()
+
+
+def time_open(browser, url: str) -> dict:
+    """A cold deep link: from the navigation's start (page clock 0) to settled."""
+    context, page = new_page(browser)
     page.goto(url)
-    settled = wait_for_render(page)
+    page.wait_for_selector('[data-testid="stApp"]', timeout=TIMEOUT_S * 1000)
+    run, total = settle(page, 0.0)
     context.close()
-    return settled - started
+    return {"open": total, "open_run": run}
 
 
-def time_switch(browser, start_url: str, target_path: str) -> float:
-    context = browser.new_context(viewport=VIEWPORT)
-    page = context.new_page()
+def time_switch(browser, start_url: str, target_path: str) -> dict:
+    context, page = new_page(browser)
     page.goto(start_url)
-    wait_for_render(page)
+    page.wait_for_selector('[data-testid="stApp"]', timeout=TIMEOUT_S * 1000)
+    settle(page, 0.0)
     link = page.locator(f'[data-testid="stSidebarNav"] a[href$="/{target_path}"]')
-    started = time.monotonic()
+    old_title = page.locator('[data-testid="stMain"] h1').first.text_content()
+    mark = page.evaluate("() => { window.__shown = undefined; return performance.now(); }")
     link.click()
-    page.wait_for_url(f"**/{target_path}**")
-    settled = wait_for_render(page)
+    run, total = settle(page, mark, old_title)
     context.close()
-    return settled - started
+    return {"switch": total, "run": run, "draw": total - run}
 
 
 def page_path(spec) -> str:
@@ -58,18 +129,57 @@ def page_path(spec) -> str:
     return "/" if spec == PAGES[0] else f"/{spec.url_path}"
 
 
-def median_of(repeats: int, measure) -> float:
-    return statistics.median(measure() for _ in range(repeats))
+def medians(repeats: int, measure) -> dict:
+    runs = [measure() for _ in range(repeats)]
+    return {key: statistics.median(r[key] for r in runs) for key in runs[0]}
+
+
+SCRIPT_TIMER = r"""
+import json, statistics, sys, time
+from streamlit.testing.v1 import AppTest
+at = AppTest.from_file(sys.argv[1], default_timeout=120)
+at.query_params["lang"] = sys.argv[2]
+at.run()
+out = {}
+for path in sys.argv[4:]:
+    times = []
+    for _ in range(int(sys.argv[3]) + 1):  # the first run fills the caches
+        started = time.perf_counter()
+        at.switch_page(path).run()
+        times.append(time.perf_counter() - started)
+    out[path] = statistics.median(times[1:])
+print(json.dumps(out))
+"""
+
+
+def script_seconds(db: Path, lang: str, repeats: int) -> dict[str, float]:
+    """Each page's server-side script run alone (AppTest, warm caches), in a subprocess."""
+    import json
+    result = subprocess.run(
+        [sys.executable, "-c", SCRIPT_TIMER, str(REPO_ROOT / "dashboard.py"), lang, str(repeats),
+         *[spec.path for spec in PAGES]],
+        cwd=REPO_ROOT, env={**os.environ, "MIRADOR_DB": str(db)}, capture_output=True, text=True,
+        check=True)
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def machine() -> str:
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    return (f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs, load average "
+            f"{load:.1f} at the start; python {platform.python_version()}, headless Chromium")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--lang", default="es")
+    parser.add_argument("--markdown", action="store_true", help="print a markdown table too")
     args = parser.parse_args()
 
     from playwright.sync_api import sync_playwright
 
+    print(machine())
+    rows = []
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "mirador.duckdb"
         subprocess.run([sys.executable, "-m", "etl", "--db", str(db), "-q"], cwd=REPO_ROOT, check=True)
@@ -79,28 +189,49 @@ def main() -> None:
         try:
             with sync_playwright() as playwright:
                 browser = launch_browser(playwright)
-                time_open(browser, f"{floor_server.url}/")  # warm the server
+                time_open(browser, f"{floor_server.url}/")  # warm both servers
                 time_open(browser, f"{app_server.url}/?lang={args.lang}")
-                floor_open = median_of(args.repeats, lambda: time_open(browser, f"{floor_server.url}/"))
-                floor_switch = median_of(args.repeats, lambda: time_switch(
-                    browser, f"{floor_server.url}/", "second"))
-                print(f"median of {args.repeats}; seconds until the page settled (lang={args.lang})")
-                print(f"{'page':<26}{'open s':>8}{'x floor':>9}{'switch s':>10}{'x floor':>9}")
-                print(f"{'one-chart app (floor)':<26}{floor_open:>8.2f}{1:>9.1f}{floor_switch:>10.2f}{1:>9.1f}")
                 start = f"{app_server.url}/?lang={args.lang}"
+                # Floor and dashboard alternate page by page, so a busy spell hits both alike.
                 for spec in PAGES:
-                    opened = median_of(args.repeats, lambda: time_open(
+                    floor = {**medians(args.repeats, lambda: time_open(browser, f"{floor_server.url}/")),
+                             **medians(args.repeats, lambda: time_switch(browser, f"{floor_server.url}/",
+                                                                         "second"))}
+                    app = medians(args.repeats, lambda: time_open(
                         browser, f"{app_server.url}{page_path(spec)}?lang={args.lang}"))
-                    if spec == PAGES[0]:
-                        switched_text = f"{'-':>10}{'':>9}"
-                    else:
-                        switched = median_of(args.repeats, lambda: time_switch(browser, start, spec.url_path))
-                        switched_text = f"{switched:>10.2f}{switched / floor_switch:>9.1f}"
-                    print(f"{spec.url_path:<26}{opened:>8.2f}{opened / floor_open:>9.1f}{switched_text}")
+                    if spec != PAGES[0]:
+                        app |= medians(args.repeats, lambda: time_switch(browser, start, spec.url_path))
+                    rows.append((spec, floor, app))
                 browser.close()
         finally:
             floor_server.stop()
             app_server.stop()
+        scripts = script_seconds(db, args.lang, args.repeats)
+
+    print(f"median of {args.repeats}; seconds (lang={args.lang}); floor measured beside each page")
+    header = ["page", "floor switch", "switch", "x floor", "script", "browser", "run end",
+              "floor open", "open", "x floor"]
+    table = []
+    for spec, floor, app in rows:
+        switched = app.get("switch")
+        table.append([
+            spec.url_path, f"{floor['switch']:.2f}",
+            f"{switched:.2f}" if switched else "-",
+            f"{switched / floor['switch']:.1f}" if switched else "-",
+            f"{scripts[spec.path]:.2f}",
+            f"{switched - scripts[spec.path]:.2f}" if switched else "-",
+            f"{app['run']:.2f}" if switched else "-",
+            f"{floor['open']:.2f}", f"{app['open']:.2f}", f"{app['open'] / floor['open']:.1f}"])
+    widths = [max(len(h), *(len(r[i]) for r in table)) for i, h in enumerate(header)]
+    print("  ".join(h.rjust(w) for h, w in zip(header, widths)))
+    for r in table:
+        print("  ".join(c.rjust(w) for c, w in zip(r, widths)))
+    if args.markdown:
+        print()
+        print("| " + " | ".join(header) + " |")
+        print("|---|" + "---:|" * (len(header) - 1))
+        for r in table:
+            print("| " + " | ".join(r) + " |")
 
 
 if __name__ == "__main__":

@@ -88,6 +88,10 @@ st.header(t("section_change", lang))
 if len(years) < 2:
     st.info(t("single_year_only", lang))
     st.stop()
+# Below the fold: built and drawn only when turned on (issue #11: a page switch waited for
+# every chart); a link with its two years opens it.
+if not components.lazy_section("o_change", lang, open_with=("ya", "yb")):
+    st.stop()
 left, right = st.columns(2)
 year_a = state.selectbox("ya", t("year_from", lang), years, years[0], container=left)
 year_b = state.selectbox("yb", t("year_to", lang), years, years[-1], container=right)

@@ -108,43 +108,45 @@ components.chart_block(
     title=status_title, data=statuses, lang=lang, key="rec_status",
     n_total=statuses["n_recommendations"].sum())
 
-# ---- trend by year issued: every year issued (each point is its own year), not the period
-st.header(t("section_trends", lang))
-trend_rate = state.segmented("r", t("rate_kind", lang), RATES, RATES[0],
-                             format_func=lambda r: indicator_label(r, lang))
-by_year = queries.implementation_rates_by_year().filter(pl.col("iso3").is_in(chosen))
-trend_title = t("rate_trend_title_years", lang, indicator=indicator_label(trend_rate, lang),
-                first=years[0], last=years[-1])
-components.chart_block(
-    figures.trend_small_multiples(by_year, title=trend_title, unit="percent", lang=lang,
-                                  institutions=chosen, value_col=trend_rate, year_col="year_issued",
-                                  n_col="n_with_information"),
-    title=trend_title, data=by_year, lang=lang, key="rec_trend", unit="percent")
+# ---- below the fold, each section built and drawn only when turned on (issue #11: a page
+# switch waited for every chart). Trend by year issued (every year issued, each point its own
+# year, not the period) and the map, both of the rate chosen here.
+st.header(f"{t('section_trends', lang)} · {t('section_map', lang)}")
+if components.lazy_section("o_trend", lang, open_with=("r",)):
+    trend_rate = state.segmented("r", t("rate_kind", lang), RATES, RATES[0],
+                                 format_func=lambda r: indicator_label(r, lang))
+    by_year = queries.implementation_rates_by_year().filter(pl.col("iso3").is_in(chosen))
+    trend_title = t("rate_trend_title_years", lang, indicator=indicator_label(trend_rate, lang),
+                    first=years[0], last=years[-1])
+    components.chart_block(
+        figures.trend_small_multiples(by_year, title=trend_title, unit="percent", lang=lang,
+                                      institutions=chosen, value_col=trend_rate, year_col="year_issued",
+                                      n_col="n_with_information"),
+        title=trend_title, data=by_year, lang=lang, key="rec_trend", unit="percent")
+    map_title = t("rates_title", lang, indicator=indicator_label(trend_rate, lang), period=period)
+    components.chart_block(
+        figures.choropleth_two_panels(rates, queries.boundaries(), title=map_title, unit="percent",
+                                      lang=lang, value_col=trend_rate, n_col="n_with_information",
+                                      side_by_side=presentation.is_on()),
+        title=map_title, data=rates, lang=lang, key="rec_map", unit="percent")
 
 # ---- breakdown by place type / theme / authority
 st.header(t("section_breakdown", lang))
-dimension = state.segmented("d", t("breakdown_by", lang), DIMENSIONS, DIMENSIONS[0],
-                            format_func=lambda d: t(f"dim_{d}", lang))
-breakdown = (queries.recommendation_breakdown(dimension, year_from, year_to)
-             .filter(pl.col("iso3").is_in(chosen))
-             .with_columns(pl.col("category").fill_null("not_reported")))
-categories = {code: vocab_label(dimension, code, lang) for code in catalogue.codes(dimension)}
-categories["not_reported"] = t("not_reported", lang)
-breakdown_title = t("breakdown_title", lang, dimension=t(f"dim_{dimension}", lang), period=period)
-components.chart_block(
-    figures.status_bars(breakdown, title=breakdown_title, lang=lang, row_col="category",
-                        row_labels=categories, illustrative_col="has_illustrative"),
-    title=breakdown_title, data=breakdown, lang=lang, key="rec_breakdown",
-    n_total=breakdown["n_recommendations"].sum(),
-    notes=[t("from_totals_note", lang)] if breakdown["from_totals"].any() else [])
-
-# ---- map of the implementation rate
-map_title = t("rates_title", lang, indicator=indicator_label(trend_rate, lang), period=period)
-components.chart_block(
-    figures.choropleth_two_panels(rates, queries.boundaries(), title=map_title, unit="percent",
-                                  lang=lang, value_col=trend_rate, n_col="n_with_information",
-                                  side_by_side=presentation.is_on()),
-    title=map_title, data=rates, lang=lang, key="rec_map", unit="percent")
+if components.lazy_section("o_breakdown", lang, open_with=("d",)):
+    dimension = state.segmented("d", t("breakdown_by", lang), DIMENSIONS, DIMENSIONS[0],
+                                format_func=lambda d: t(f"dim_{d}", lang))
+    breakdown = (queries.recommendation_breakdown(dimension, year_from, year_to)
+                 .filter(pl.col("iso3").is_in(chosen))
+                 .with_columns(pl.col("category").fill_null("not_reported")))
+    categories = {code: vocab_label(dimension, code, lang) for code in catalogue.codes(dimension)}
+    categories["not_reported"] = t("not_reported", lang)
+    breakdown_title = t("breakdown_title", lang, dimension=t(f"dim_{dimension}", lang), period=period)
+    components.chart_block(
+        figures.status_bars(breakdown, title=breakdown_title, lang=lang, row_col="category",
+                            row_labels=categories, illustrative_col="has_illustrative"),
+        title=breakdown_title, data=breakdown, lang=lang, key="rec_breakdown",
+        n_total=breakdown["n_recommendations"].sum(),
+        notes=[t("from_totals_note", lang)] if breakdown["from_totals"].any() else [])
 
 # ---- public recommendations, filterable
 st.header(t("section_public_table", lang))

@@ -56,18 +56,21 @@ components.chart_block(
     title=ranking_title, data=snapshot, lang=lang, key="resources_ranking", unit=unit)
 components.missing_data_note(chosen, snapshot, year, lang)
 
-# ---- map
-map_title = t("title_indicator_year", lang, indicator=label, year=year)
-components.chart_block(
-    figures.choropleth_two_panels(snapshot, queries.boundaries(), title=map_title, unit=unit,
-                                  lang=lang, n_col="n",
-                                  side_by_side=presentation.is_on()),
-    title=map_title, data=snapshot, lang=lang, key="resources_map", unit=unit)
+# ---- below the fold, each built and drawn only when turned on (issue #11: a page switch
+# waited for every chart)
+st.header(t("section_map", lang))
+if components.lazy_section("o_map", lang):
+    map_title = t("title_indicator_year", lang, indicator=label, year=year)
+    components.chart_block(
+        figures.choropleth_two_panels(snapshot, queries.boundaries(), title=map_title, unit=unit,
+                                      lang=lang, n_col="n",
+                                      side_by_side=presentation.is_on()),
+        title=map_title, data=snapshot, lang=lang, key="resources_map", unit=unit)
 
-# ---- trends
 st.header(t("section_trends", lang))
-trend_title = t("trend_title_years", lang, indicator=label, first=years[0], last=years[-1])
-components.chart_block(
-    figures.trend_small_multiples(selected, title=trend_title, unit=unit, lang=lang,
-                                  institutions=chosen, n_col="n"),
-    title=trend_title, data=selected, lang=lang, key="resources_trend", unit=unit)
+if components.lazy_section("o_trend", lang):
+    trend_title = t("trend_title_years", lang, indicator=label, first=years[0], last=years[-1])
+    components.chart_block(
+        figures.trend_small_multiples(selected, title=trend_title, unit=unit, lang=lang,
+                                      institutions=chosen, n_col="n"),
+        title=trend_title, data=selected, lang=lang, key="resources_trend", unit=unit)
