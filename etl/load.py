@@ -351,17 +351,24 @@ def _previous_load_log(target: Path, wait_seconds: float = 0.0,
 
 
 def _read_load_log(target: Path) -> pl.DataFrame | None:
-    # A private in-memory database that attaches the old file read-only: never
-    # reuses a cached connection to that path, never takes a write lock.
+    return _read_previous_table(target, "load_log")
+
+
+def _read_previous_table(target: Path, table: str) -> pl.DataFrame | None:
+    """`table` (a name of this module, never data) of the old file, by load_id; None when absent.
+
+    A private in-memory database attaches the old file read-only: it never reuses a
+    cached connection to that path and never takes a write lock.
+    """
     reader = duckdb.connect(":memory:")
     try:
         reader.execute(f"ATTACH '{_sql_string(target)}' AS previous (READ_ONLY)")
-        has_log = reader.execute(
-            "SELECT count(*) FROM duckdb_tables() WHERE database_name = 'previous' AND table_name = 'load_log'"
+        has_table = reader.execute(
+            "SELECT count(*) FROM duckdb_tables() WHERE database_name = 'previous' AND table_name = ?", [table]
         ).fetchall()[0][0]  # fetchall: DuckDB 2 refuses new work while a result is half-read
-        if not has_log:
+        if not has_table:
             return None
-        return reader.sql("SELECT * FROM previous.load_log ORDER BY load_id").pl()
+        return reader.sql(f'SELECT * FROM previous."{table}" ORDER BY load_id').pl()
     finally:
         reader.close()
 
@@ -402,17 +409,10 @@ def _write_load_log(con: duckdb.DuckDBPyConnection, previous: pl.DataFrame | Non
 
 def _read_load_notes(target: Path) -> pl.DataFrame | None:
     """The staff notes (person, comment) of the database being replaced; None when it has none."""
-    reader = duckdb.connect(":memory:")
     try:
-        reader.execute(f"ATTACH '{_sql_string(target)}' AS previous (READ_ONLY)")
-        has_notes = reader.execute(
-            "SELECT count(*) FROM duckdb_tables() WHERE database_name = 'previous' AND table_name = 'load_notes'"
-        ).fetchall()[0][0]
-        return reader.sql("SELECT * FROM previous.load_notes ORDER BY load_id").pl() if has_notes else None
+        return _read_previous_table(target, "load_notes")
     except duckdb.Error:
         return None  # the history itself was readable just before; notes are a nicety, never a reason to stop
-    finally:
-        reader.close()
 
 
 def _write_load_notes(con: duckdb.DuckDBPyConnection, previous: pl.DataFrame | None, log: LoadLogEntry,
