@@ -169,7 +169,9 @@ def _keep_below_plot_px(fig: go.Figure, ratio: float) -> None:
     """Legend and footnotes under the plot sit at paper offsets computed for the page's plot
     height; multiplied by old/new plot height they keep their distance in pixels."""
     for annotation in fig.layout.annotations:
-        if (annotation.yref or "paper") == "paper" and (annotation.y or 0) < 0:
+        # Plotly places an annotation without `yref` on the y axis (a category name may be
+        # its position), not on the paper: only paper offsets below the plot are scaled.
+        if annotation.yref == "paper" and isinstance(annotation.y, (int, float)) and annotation.y < 0:
             annotation.y = annotation.y * ratio
     if fig.layout.legend.y is not None and fig.layout.legend.y < 0:
         fig.layout.legend.y = fig.layout.legend.y * ratio
