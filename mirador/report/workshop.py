@@ -36,25 +36,29 @@ def _chart(fig, title: str, data: pl.DataFrame, lang: str, unit: str | None) -> 
             "footer": [text.illustrative_note or "", *text.footer[:-1]]}
 
 
-def _ranking(indicator_id: str, lang: str) -> dict | None:
+def _latest_complete(indicator_id: str, lang: str) -> tuple[pl.DataFrame, str, str] | None:
+    """(values, title, unit) of the indicator in its latest complete year, as the pages default to."""
     year = queries.latest_complete_year(indicator_id)
     if year is None:
         return None
-    unit = indicator_unit(indicator_id)
     data = queries.indicator_values(indicator_id).filter(pl.col("year") == year)
     title = t("title_indicator_year", lang, indicator=indicator_label(indicator_id, lang), year=year)
+    return data, title, indicator_unit(indicator_id)
+
+
+def _ranking(indicator_id: str, lang: str) -> dict | None:
+    if (latest := _latest_complete(indicator_id, lang)) is None:
+        return None
+    data, title, unit = latest
     fig = figures.ranking_bars(data, title=title, unit=unit, lang=lang,
                                institutions=queries.institution_codes(), n_col="n")
     return _chart(fig, title, data, lang, unit)
 
 
 def overview_map(lang: str) -> dict | None:
-    year = queries.latest_complete_year(MAP_INDICATOR)
-    if year is None:
+    if (latest := _latest_complete(MAP_INDICATOR, lang)) is None:
         return None
-    unit = indicator_unit(MAP_INDICATOR)
-    data = queries.indicator_values(MAP_INDICATOR).filter(pl.col("year") == year)
-    title = t("title_indicator_year", lang, indicator=indicator_label(MAP_INDICATOR, lang), year=year)
+    data, title, unit = latest
     fig = figures.choropleth_two_panels(data, queries.boundaries(), title=title, unit=unit, lang=lang,
                                         n_col="n")
     return _chart(fig, title, data, lang, unit)
