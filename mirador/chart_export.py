@@ -25,7 +25,7 @@ import plotly.graph_objects as go
 import polars as pl
 
 from mirador import formatting as fmt
-from mirador import i18n, palette, paths
+from mirador import figures, i18n, palette, paths
 from mirador.i18n import t
 
 # A 16:9 slide in CSS pixels; PNGs are drawn at twice that (2560 x 1440). At this size the
@@ -165,22 +165,9 @@ def _original_box(fig: go.Figure) -> tuple[float, float, float]:
     return float(height), float(top), float(bottom)
 
 
-def _keep_below_plot_px(fig: go.Figure, ratio: float) -> None:
-    """Legend and footnotes under the plot sit at paper offsets computed for the page's plot
-    height; multiplied by old/new plot height they keep their distance in pixels."""
-    for annotation in fig.layout.annotations:
-        # Plotly places an annotation without `yref` on the y axis (a category name may be
-        # its position), not on the paper: only paper offsets below the plot are scaled.
-        if annotation.yref == "paper" and isinstance(annotation.y, (int, float)) and annotation.y < 0:
-            annotation.y = annotation.y * ratio
-    if fig.layout.legend.y is not None and fig.layout.legend.y < 0:
-        fig.layout.legend.y = fig.layout.legend.y * ratio
-
-
 def _room_above_plot(fig: go.Figure, old_top: float) -> float:
     """Pixels the page figure keeps above its plot for things other than its title (the
     autonomy matrix's criterion labels): its top margin less its title block."""
-    from mirador import figures
     lines = (fig.layout.meta or {}).get("title_lines") if isinstance(fig.layout.meta, dict) else None
     if not lines:
         return 0.0
@@ -212,7 +199,7 @@ def slide_figure(fig: go.Figure, text: ChartText) -> go.Figure:
     new_plot = height - top_px - bottom_px
     ratio = old_plot / new_plot
 
-    _keep_below_plot_px(out, ratio)
+    figures.keep_below_plot_px(out, ratio)
 
     # The title block, from the top edge down (container units: unaffected by margins).
     y_px = TITLE_TOP_PX
@@ -309,7 +296,7 @@ def report_svg(fig: go.Figure, width_px: int, height_px: int | None = None) -> s
     old_height, old_top, old_bottom = _original_box(fig)
     top = _room_above_plot(fig, old_top) + 12
     height = height_px or (old_height - old_top + top)
-    _keep_below_plot_px(out, max(old_height - old_top - old_bottom, 1.0) / max(height - top - old_bottom, 1.0))
+    figures.keep_below_plot_px(out, max(old_height - old_top - old_bottom, 1.0) / max(height - top - old_bottom, 1.0))
     margin = out.layout.margin
     out.update_layout(title=dict(text=""), width=width_px, height=height, autosize=False,
                       margin=dict(t=top, b=old_bottom, l=margin.l, r=max(margin.r or 0, 12)))

@@ -793,6 +793,33 @@ def year_ticks(dates: Sequence, max_ticks: int = 10) -> tuple[list, list[str]]:
     return [dt.date(y, 1, 1).isoformat() for y in years], [str(y) for y in years]
 
 
+def keep_below_plot_px(fig: go.Figure, ratio: float) -> None:
+    """Legend, colour bar and footnotes under the plot sit at paper offsets computed for the
+    plot height the figure was laid out with; multiplied by old/new plot height they keep
+    their distance in pixels when the figure is drawn at another height."""
+    for annotation in fig.layout.annotations:
+        # Plotly places an annotation without `yref` on the y axis (a category name may be
+        # its position), not on the paper: only paper offsets below the plot are scaled.
+        if annotation.yref == "paper" and isinstance(annotation.y, (int, float)) and annotation.y < 0:
+            annotation.y = annotation.y * ratio
+    if fig.layout.legend.y is not None and fig.layout.legend.y < 0:
+        fig.layout.legend.y = fig.layout.legend.y * ratio
+    colorbar = fig.layout.coloraxis.colorbar
+    if colorbar.y is not None and colorbar.y < 0:
+        colorbar.y = colorbar.y * ratio
+
+
+def with_height(fig: go.Figure, height: int) -> go.Figure:
+    """A copy of `fig` drawn `height` px tall, what sits under the plot kept where it was."""
+    margin = fig.layout.margin
+    fixed = (margin.t or 0) + (margin.b or 0)
+    ratio = max((fig.layout.height or height) - fixed, 1) / max(height - fixed, 1)
+    fitted = go.Figure(fig)
+    fitted.update_layout(height=height)
+    keep_below_plot_px(fitted, ratio)
+    return fitted
+
+
 def has_geo(fig: go.Figure) -> bool:
     """True when the figure draws on a geo subplot (needs the local topojson config)."""
     return any(tr.type in ("choropleth", "scattergeo") for tr in fig.data)

@@ -186,7 +186,5 @@ def fit_to_screen(fig):
     height = fig.layout.height
     if height is None or height <= SCREEN_CHART_MAX_PX or not is_on():
         return fig
-    import plotly.graph_objects as go
-    fitted = go.Figure(fig)
-    fitted.update_layout(height=SCREEN_CHART_MAX_PX)
-    return fitted
+    from mirador import figures
+    return figures.with_height(fig, SCREEN_CHART_MAX_PX)
