@@ -58,12 +58,14 @@ class Server:
 
 
 def start_streamlit(script: Path, env: dict[str, str] | None = None, log_dir: Path | None = None,
-                    timeout_s: float = 60, plain_streamlit: bool = False) -> Server:
+                    timeout_s: float = 60, plain_streamlit: bool = False,
+                    address: str | None = "127.0.0.1") -> Server:
     """Start the dashboard (or another script) headless on a free port; wait until healthy.
 
     `dashboard.py` starts through `mirador.serve`, as `scripts/dashboard` does (one routing
     mode from the first request on); `plain_streamlit=True` uses bare `streamlit run`
-    instead, the way someone may start it by hand.
+    instead, the way someone may start it by hand. `address=None` leaves the listening
+    address to the configuration (`.streamlit/config.toml`, `STREAMLIT_SERVER_ADDRESS`).
     """
     port = free_port()
     log_dir = log_dir or Path(os.environ.get("TMPDIR", "/tmp"))
@@ -72,9 +74,9 @@ def start_streamlit(script: Path, env: dict[str, str] | None = None, log_dir: Pa
     is_dashboard = Path(script).resolve() == REPO_ROOT / "dashboard.py"
     launch = ([sys.executable, "-m", "mirador.serve"] if is_dashboard and not plain_streamlit
               else [sys.executable, "-m", "streamlit", "run", str(script)])
+    bind = ["--server.address", address] if address else []
     process = subprocess.Popen(
-        [*launch, "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true",
+        [*launch, "--server.port", str(port), *bind, "--server.headless", "true",
          "--browser.gatherUsageStats", "false"],
         cwd=REPO_ROOT, env={**os.environ, **(env or {})}, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://localhost:{port}"

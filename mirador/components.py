@@ -23,7 +23,7 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from mirador import db, exports, i18n, palette, queries
+from mirador import db, exports, i18n, literal, palette, queries
 from mirador import formatting as fmt
 from mirador.i18n import t
 
@@ -59,7 +59,7 @@ def ensure_database() -> None:
         try:
             db.ensure_database()
         except Exception as exc:  # noqa: BLE001 - show the reason instead of a traceback
-            st.error(t("database_unavailable", lang, error=str(exc)))
+            st.error(t("database_unavailable", lang, error=literal.markdown(literal.without_folders(exc))))
             st.stop()
 
 
@@ -72,8 +72,22 @@ def _lang() -> str:
 def plotly_chart(fig: go.Figure, key: str | None = None, **kwargs) -> None:
     """`st.plotly_chart` with the offline topojson config (required for every geo figure)."""
     from mirador import presentation  # presentation mode: no taller than a projector's screen
-    st.plotly_chart(presentation.fit_to_screen(fig), key=key, config=PLOTLY_CONFIG, width="stretch",
-                    **kwargs)
+    st.plotly_chart(_maps_without_drag(presentation.fit_to_screen(fig)), key=key, config=PLOTLY_CONFIG,
+                    width="stretch", **kwargs)
+
+
+def _maps_without_drag(fig: go.Figure) -> go.Figure:
+    """Maps open with no drag mode (a copy; cached figures are never changed).
+
+    In plotly's default for maps ('pan') the map reads the chart's config once its base map
+    has arrived; a reader who left the page before that got a script error, the chart being
+    gone (issue #12, tests/browser/test_leaving_mid_draw.py). Hover is unchanged; pan and
+    zoom are one click away in the chart's toolbar.
+    """
+    has_map = any(trace.type in ("choropleth", "scattergeo") for trace in fig.data)
+    if not has_map or fig.layout.dragmode is not None:
+        return fig
+    return go.Figure(fig).update_layout(dragmode=False)
 
 
 def _split_sources(text: str) -> list[str]:
@@ -98,8 +112,8 @@ def reader_sources(source: str | None, data_status: str | None, lang: str) -> li
             shown = t("source_project_notes", lang)
         elif palette.is_illustrative(data_status):
             continue
-        else:
-            shown = piece
+        else:  # a cited title; a server folder in it is not for the reader
+            shown = literal.without_folders(piece)
         if shown not in out:
             out.append(shown)
     return out
@@ -153,17 +167,18 @@ def source_line(data: pl.DataFrame, lang: str) -> str:
 
 def _source_links(sources: Sequence[str]) -> list[str]:
     """Markdown links named by their host; two pages of one host read 'host (1)', 'host (2)'
-    so a reader does not take them for the same source listed twice."""
-    hosts = [_short(s) if s.startswith("http") else None for s in sources]
+    so a reader does not take them for the same source listed twice. Only http(s) addresses
+    become links; every other citation is shown as literal text (`literal.markdown`)."""
+    hosts = [_short(s) if literal.is_web_link(s) else None for s in sources]
     seen: dict[str, int] = {}
     shown = []
     for source, host in zip(sources, hosts):
         if host is None:
-            shown.append(source)
+            shown.append(literal.markdown(source))
             continue
         seen[host] = seen.get(host, 0) + 1
         name = f"{host} ({seen[host]})" if hosts.count(host) > 1 else host
-        shown.append(f"[{name}]({source})")
+        shown.append(literal.markdown_link(name, source))
     return shown
 
 
@@ -208,8 +223,31 @@ def sources_table(sources: pl.DataFrame, lang: str) -> pl.DataFrame:
 
 
 def _short(url: str) -> str:
-    host = re.sub(r"^https?://(www\.)?", "", url).split("/")[0]
+    host = re.split(r"[/?#]", re.sub(r"(?i)^https?://(www\.)?", "", url.strip()))[0]
     return host or url
+
+
+def link_column(table: pl.DataFrame, column: str, lang: str) -> tuple[pl.DataFrame, dict]:
+    """`table` with the web addresses of `column` shown as links, and the column config.
+
+    Only http(s) addresses are links (validated again by the link column): when `column` also
+    holds other citations, the addresses move to a link column of their own right after it
+    and the rest stay in `column` as plain text, so a cell never hands the browser another
+    scheme (`javascript:`, `data:`...) nor turns a title into a relative link.
+    """
+    values = table[column].to_list()
+    links = [literal.web_link(v) for v in values]
+    citations = [None if link else v for v, link in zip(values, links)]
+    link_config = st.column_config.LinkColumn(validate=literal.WEB_LINK_PATTERN)
+    if not any(citations):  # links only: the column itself is the link column
+        return table.with_columns(pl.Series(column, links, dtype=pl.String)), {column: link_config}
+    link_name = t("col_link", lang)
+    out = (table.with_columns(pl.Series(column, citations, dtype=pl.String))
+           .insert_column(table.columns.index(column) + 1, pl.Series(link_name, links, dtype=pl.String)))
+    # Widths so that the columns after them stay in view (a citation reads whole, a long
+    # address is cut but still opens).
+    return out, {column: st.column_config.TextColumn(width="large"),
+                 link_name: st.column_config.LinkColumn(validate=literal.WEB_LINK_PATTERN, width="medium")}
 
 
 def _relabel(column: str, labels: dict[str, str]) -> pl.Expr:

@@ -26,7 +26,7 @@ from plotly.subplots import make_subplots
 
 import catalogue
 from mirador import formatting as fmt
-from mirador import palette
+from mirador import literal, palette
 from mirador.i18n import (criterion_label, institution_label, t, unit_label, vocab_label)
 
 FONT = dict(family="Source Sans, Arial, sans-serif", size=14)
@@ -743,7 +743,7 @@ def timeline(institutions: pl.DataFrame, *, title: str, lang: str) -> go.Figure:
             if years:
                 tip += "<br>" + t("years_after_ratification", lang, years=years)
             if row.get("npm_designation_instrument") and event == "designation":
-                tip += f"<br>{row['npm_designation_instrument']}"
+                tip += "<br>" + literal.plotly(row["npm_designation_instrument"])  # data: shown as typed
             end = period_end(d, precision)
             if end != d:  # the band over the month/year, then an open marker in its middle
                 any_span = True

@@ -40,6 +40,11 @@ def normalise_language(raw: str | None) -> str:
 def t(key: str, lang: str, **fmt) -> str:
     """The interface text `key` in `lang`, with `{placeholders}` filled from `fmt`.
 
+    The text itself may carry formatting (markdown); the values in `fmt` are put in as
+    given. A value from the data (a name, a file name, a message) is made literal by the
+    caller for where the text goes: `mirador.literal.markdown(...)` for a Streamlit element,
+    `mirador.literal.plotly(...)` for a chart. Escaping here would be wrong for one of them.
+
     An unknown key raises KeyError (a test checks every key has es/pt/en), so a
     typo fails loudly in tests instead of showing a raw key to users.
     """

@@ -236,6 +236,136 @@ def public_recommendations(iso3: Sequence[str] | None = None) -> pl.DataFrame:
                   f"ORDER BY date_issued DESC, recommendation_id")
 
 
+# The public table is paged, counted and exported in DuckDB (issue 12): a page sends one page of
+# rows, never the 700k of a large dataset. A selection is institutions, years issued and, per
+# column below, the codes picked (none picked = no filter on that column).
+PUBLIC_TABLE_FILTERS = ("response", "implementation_status", "place_type", "theme", "authority")
+PUBLIC_TABLE_ORDER = "date_issued DESC, recommendation_id"
+
+
+def _public_selection(iso3: Sequence[str], year_from: int, year_to: int) -> tuple[str, list]:
+    return ("list_contains(?, iso3) AND year_issued BETWEEN ? AND ?",
+            [list(iso3), int(year_from), int(year_to)])
+
+
+def _public_filters(filters: dict[str, Sequence[str]]) -> tuple[str, list]:
+    """AND of `column IN picked` (a NULL code matches no filter, as before); TRUE when none."""
+    unknown = set(filters) - set(PUBLIC_TABLE_FILTERS)
+    if unknown:
+        raise ValueError(f"not a filter of the public table: {sorted(unknown)}")
+    # Column names are checked against a fixed list above; the codes are bound.
+    picked = [(column, list(codes)) for column, codes in sorted(filters.items()) if codes]
+    return (" AND ".join(f"list_contains(?, {column})" for column, _ in picked) or "TRUE",
+            [codes for _, codes in picked])
+
+
+def public_recommendation_counts(iso3: Sequence[str], year_from: int, year_to: int,
+                                 filters: dict[str, Sequence[str]]) -> tuple[int, int]:
+    """(rows matching the filters, rows of the institutions and years before any filter)."""
+    selection, params = _public_selection(iso3, year_from, year_to)
+    filtered, filter_params = _public_filters(filters)
+    df = _fetch(f"SELECT count(*) FILTER (WHERE {filtered}) AS n_matching, count(*) AS n_total "
+                f"FROM {S}.mart_public_recommendations WHERE {selection}", filter_params + params)
+    return int(df["n_matching"][0]), int(df["n_total"][0])
+
+
+def public_recommendations_page(iso3: Sequence[str], year_from: int, year_to: int,
+                                filters: dict[str, Sequence[str]], page: int, page_size: int) -> pl.DataFrame:
+    """Rows (page - 1) * page_size ... of the selection, newest first (ties by id: a stable order)."""
+    selection, params = _public_selection(iso3, year_from, year_to)
+    filtered, filter_params = _public_filters(filters)
+    return _fetch(f"SELECT * FROM {S}.mart_public_recommendations WHERE {selection} AND {filtered} "
+                  f"ORDER BY {PUBLIC_TABLE_ORDER} LIMIT ? OFFSET ?",
+                  params + filter_params + [int(page_size), (max(1, int(page)) - 1) * int(page_size)])
+
+
+def public_table_schema() -> dict[str, pl.DataType]:
+    """Column -> type of mart_public_recommendations (no rows read)."""
+    return dict(_fetch(f"SELECT * FROM {S}.mart_public_recommendations LIMIT 0").schema)
+
+
+def joined_key(*values: str | None) -> str:
+    """The lookup key `write_public_recommendations` builds from several columns ("keys")."""
+    return "\x1f".join(v or "" for v in values)
+
+
+def public_recommendation_sources() -> pl.DataFrame:
+    """The distinct (source, data_status) pairs of the public records (a handful, even at 1M)."""
+    return _fetch(f"SELECT DISTINCT source, data_status FROM {S}.mart_public_recommendations "
+                  f"ORDER BY ALL")
+
+
+def write_public_recommendations(path: str, file_format: str, iso3: Sequence[str], year_from: int,
+                                 year_to: int, filters: dict[str, Sequence[str]], columns: Sequence[dict],
+                                 *, separator: str = ",", citation: str = "") -> None:
+    """Write the whole selection to `path` with DuckDB's COPY (no frame in Python), as the
+    reader reads it. `columns`, in order: {"column": a mart column, "header": its heading,
+    "labels": {code: label} or None (looked up by "keys", several mart columns joined by
+    `joined_key`, when given), "neutralise": prefix ' to text a spreadsheet would run
+    as a formula (mirador.exports.FORMULA_TRIGGERS), "blank": missing text as ""}.
+    `file_format` "csv" (`separator`; no header row and no BOM: mirador.downloads adds them)
+    or "parquet" (`citation` in the file's key-value metadata). Not cached: it writes a file."""
+    from mirador.exports import FORMULA_TRIGGERS  # the one list of formula triggers
+
+    if file_format not in ("csv", "parquet"):
+        raise ValueError(file_format)
+    mart_columns = set(public_table_schema())
+    labelled, label_params, shown, shown_params = [], [], [], []
+    for i, spec in enumerate(columns):
+        column = spec["column"]
+        if column not in mart_columns:
+            raise ValueError(f"not a column of the public table: {column!r}")
+        # `column` is checked against the mart's own columns; labels and triggers are bound;
+        # the heading is a quoted identifier (a translation, never data).
+        if spec.get("labels"):
+            keys = spec.get("keys") or (column,)
+            if set(keys) - mart_columns:
+                raise ValueError(f"not columns of the public table: {keys!r}")
+            key = keys[0] if len(keys) == 1 else \
+                "concat_ws(chr(31), " + ", ".join(f"coalesce({k}, '')" for k in keys) + ")"
+            codes = list(spec["labels"])  # a code without a label stays as it is; a label may be NULL
+            labelled.append(f"CASE WHEN list_position(?::VARCHAR[], {key}) IS NULL THEN {column} "
+                            f"ELSE list_extract(?::VARCHAR[], list_position(?::VARCHAR[], {key})) END AS c{i}")
+            label_params += [codes, [spec["labels"][c] for c in codes], codes]
+        else:
+            labelled.append(f"{column} AS c{i}")
+        value = f"c{i}"
+        if spec.get("neutralise"):
+            value = f"CASE WHEN list_contains(?::VARCHAR[], left(c{i}, 1)) THEN '''' || c{i} ELSE c{i} END"
+            shown_params.append(list(FORMULA_TRIGGERS))
+        value = f"coalesce({value}, '')" if spec.get("blank") else value
+        header = str(spec["header"]).replace('"', '""')
+        shown.append(f'{value} AS "{header}"')
+    selection, params = _public_selection(iso3, year_from, year_to)
+    filtered, filter_params = _public_filters(filters)
+    # Sorted first, on the stored codes, then labelled: the sort holds short codes, not labels
+    # (less memory); projections keep the order (DuckDB preserves insertion order).
+    query = (f"SELECT {', '.join(shown)} FROM (SELECT {', '.join(labelled)} FROM ("
+             f"SELECT * FROM {S}.mart_public_recommendations WHERE {selection} AND {filtered} "
+             f"ORDER BY {PUBLIC_TABLE_ORDER}))")
+    # Parquet: row groups smaller than DuckDB's default (122,880 rows) hold less in memory at once.
+    options = ("(FORMAT csv, HEADER false, DELIMITER ?)" if file_format == "csv"
+               else "(FORMAT parquet, ROW_GROUP_SIZE 16384, KV_METADATA {citation: ?})")
+    cur = db.connection()
+    try:  # parameters in the order their `?` appear in the statement
+        cur.execute(f"COPY ({query}) TO ? {options}",
+                    shown_params + label_params + params + filter_params
+                    + [str(path), separator if file_format == "csv" else citation])
+    finally:
+        cur.close()
+
+
+def concatenate_parquet(parts: Sequence[str], path: str, *, citation: str = "") -> None:
+    """One Parquet file at `path` holding the rows of `parts` (files this module wrote), in order."""
+    cur = db.connection()
+    try:
+        cur.execute("COPY (SELECT * FROM read_parquet(?)) TO ? "
+                    "(FORMAT parquet, ROW_GROUP_SIZE 16384, KV_METADATA {citation: ?})",
+                    [list(parts), str(path), citation])
+    finally:
+        cur.close()
+
+
 # --------------------------------------------------------------------------- geography, provenance
 def boundaries() -> dict[str, dict]:
     """{iso3: GeoJSON geometry (or Feature)} of the nine countries."""

@@ -228,6 +228,26 @@ def year_select(param: str, label: str, years: Sequence[int], default: int | Non
                      container=container, **kwargs)
 
 
+def page_number(param: str, label: str, n_pages: int, selection: Any = None, container=None,
+                **kwargs) -> int:
+    """A page of a table paged on the server, 1..n_pages, bound to `param`. Back to page 1 when
+    `selection` (what the table shows: institutions, years, filters) differs from the last run's,
+    since page 40 of another selection is no place to land; a shared link keeps its page."""
+    n_pages = max(1, int(n_pages))
+    key, seen_key = _session_key(param), _session_key(param) + "_selection"
+    if key not in st.session_state:
+        raw = _from_url(param)
+        st.session_state[key] = int(raw[0]) if raw and raw[0].isdigit() else 1
+    elif st.session_state.get(seen_key) != selection:
+        st.session_state[key] = 1
+    st.session_state[seen_key] = selection
+    st.session_state[key] = min(max(1, int(st.session_state[key])), n_pages)
+    value = int((container or st).number_input(label, min_value=1, max_value=n_pages, step=1,
+                                               key=key, **kwargs))
+    write(param, value)
+    return value
+
+
 # --------------------------------------------------------------------------- language
 def default_language() -> str:
     """From the URL (?lang=pt), else the browser locale, else Spanish."""

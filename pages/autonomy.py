@@ -3,7 +3,7 @@ import polars as pl
 import streamlit as st
 
 import catalogue
-from mirador import components, figures, palette, queries, state
+from mirador import components, figures, literal, palette, queries, state
 from mirador import formatting as fmt
 from mirador.i18n import (criterion_definition, criterion_label, criterion_source, indicator_label,
                           institution_label, t, vocab_label)
@@ -63,7 +63,7 @@ with st.container(border=True):
         c = cell.row(0, named=True)
         assessment = c["assessment"] or "no_information"
         st.markdown(f"### {palette.assessment_symbol(assessment)} {vocab_label('assessment', assessment, lang)}")
-        st.markdown(components.reader_evidence(c["evidence"], c["data_status"], lang))
+        st.markdown(literal.markdown(components.reader_evidence(c["evidence"], c["data_status"], lang)))
         if c["evidence"] and not palette.is_illustrative(c["data_status"]):
             st.caption(t("evidence_recorded_note", lang))
         basis = vocab_label("basis", c["basis"], lang) if c["basis"] else t("basis_unknown", lang)

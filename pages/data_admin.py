@@ -10,7 +10,7 @@ import streamlit as st
 
 from etl import template
 from etl.load import DatabaseBusy
-from mirador import components, exports, state
+from mirador import components, exports, literal, state
 from mirador import formatting as fmt
 from mirador.i18n import t
 from mirador.staff import auth, display, preview, publish, upload
@@ -57,7 +57,7 @@ def checked_upload():
     if uploaded is None or (candidate is not None and candidate.file_id == uploaded.file_id):
         return candidate if uploaded is not None else None
     publish.discard(candidate)
-    with st.status(t("staff_checking", lang, name=uploaded.name), expanded=True) as status:
+    with st.status(t("staff_checking", lang, name=literal.markdown(uploaded.name)), expanded=True) as status:
         def tell(step: str, seconds: float) -> None:
             status.write(t("staff_step_done", lang, step=step, seconds=fmt.number(seconds, lang, 1)))
         candidate = publish.check_upload(uploaded.name, uploaded.getvalue(), progress=tell)
@@ -71,7 +71,8 @@ def checked_upload():
 def check_report(candidate) -> bool:
     """Every problem, or the reason the file could not be read; True when there is none."""
     if candidate.refused is not None:
-        st.error(t(candidate.refused.reason, lang, detail=candidate.refused.detail))
+        st.error(t(candidate.refused.reason, lang,
+                   detail=literal.markdown(literal.without_folders(candidate.refused.detail))))
         return False
     if candidate.problems:
         st.error(t("staff_problems_count", lang, n=len(candidate.problems)))
@@ -83,7 +84,7 @@ def check_report(candidate) -> bool:
     st.success(t("staff_check_ok", lang))
     if candidate.warnings:
         with st.expander(t("staff_warnings", lang)):
-            st.markdown("\n".join(f"- {w}" for w in candidate.warnings))
+            st.markdown("\n".join(f"- {literal.markdown(literal.without_folders(w))}" for w in candidate.warnings))
     return True
 
 
@@ -128,7 +129,7 @@ def publish_form(candidate) -> None:
         with st.spinner(t("staff_publishing", lang)):
             load_id = publish.publish(candidate, person, comment)
     except DatabaseBusy as busy:
-        st.error(t("staff_busy", lang, detail=str(busy)[:200]))
+        st.error(t("staff_busy", lang, detail=literal.markdown(literal.without_folders(str(busy)[:200]))))
         return
     after_swap(t("staff_published", lang, load_id=load_id))
 
@@ -154,7 +155,7 @@ def rollback_form() -> None:
                 with st.spinner(t("staff_rolling_back", lang, load_id=chosen["load_id"])):
                     load_id = publish.rollback(chosen["load_id"], person, comment)
             except DatabaseBusy as busy:
-                st.error(t("staff_busy", lang, detail=str(busy)[:200]))
+                st.error(t("staff_busy", lang, detail=literal.markdown(literal.without_folders(str(busy)[:200]))))
                 return
             after_swap(t("staff_rolled_back", lang, load_id=load_id, restored=chosen["load_id"]))
     st.subheader(t("staff_history_header", lang))

@@ -6,7 +6,7 @@ import polars as pl
 import streamlit as st
 
 import catalogue
-from mirador import components, exports, i18n, queries, state
+from mirador import components, exports, i18n, literal, queries, state
 from mirador import formatting as fmt
 from mirador.report import workshop
 from mirador.i18n import (area_label, criterion_definition, criterion_label, criterion_source,
@@ -68,13 +68,13 @@ if not log.height:
 for load in log.iter_rows(named=True):
     with st.container(border=True):
         st.markdown(t("methods_load_heading", lang, id=load["load_id"], when=fmt.datetime(load["loaded_at"], lang),
-                      version=load["mirador_version"] or "–"))
+                      version=literal.markdown(load["mirador_version"]) or "–"))
         # Files by name and rows only: the server's folder and the checksums are for the
         # maintainers (the load_log download keeps them), not for every visitor.
         files = json.loads(load["files"] or "[]")
         st.caption(t("methods_load_files", lang))
         components.dataframe(pl.DataFrame([{
-            t("methods_col_file", lang): f.get("name"), t("methods_col_rows", lang): f.get("rows")}
+            t("methods_col_file", lang): literal.file_name(f.get("name")), t("methods_col_rows", lang): f.get("rows")}
             for f in files], schema={t("methods_col_file", lang): pl.String,
                                      t("methods_col_rows", lang): pl.Int64}), lang)
         row_counts = json.loads(load["row_counts"] or "{}")
@@ -83,7 +83,8 @@ for load in log.iter_rows(named=True):
             if f"methods_table_{table}" in i18n.strings()))
         warnings = json.loads(load["warnings"] or "[]")
         if warnings:
-            st.warning("\n".join(f"- {w}" for w in warnings))
+            # A warning may repeat a header or a file name from the input: literal, no folder.
+            st.warning("\n".join(f"- {literal.markdown(literal.without_folders(w))}" for w in warnings))
         else:
             st.caption(t("methods_no_warnings", lang))
 

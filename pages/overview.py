@@ -2,7 +2,7 @@
 import polars as pl
 import streamlit as st
 
-from mirador import components, figures, palette, presentation, queries, state
+from mirador import components, figures, literal, palette, presentation, queries, state
 from mirador import formatting as fmt
 from mirador.i18n import (indicator_label, indicator_unit, institution_label, measure_label, t)
 
@@ -59,7 +59,7 @@ for start in range(0, len(institutions), CARDS_PER_ROW):
         with column.container(border=True):
             st.subheader(f"{institution_label(iso3, lang)}", anchor=False)
             inst = names[iso3]
-            st.caption(f"{inst['institution_name']} · {inst['npm_unit_name']}")
+            st.caption(f"{literal.markdown(inst['institution_name'])} · {literal.markdown(inst['npm_unit_name'])}")
             lines = [_card_line(iso3, indicator) for indicator in CARD_INDICATORS]
             lines.append(f"- {t('latest_year_with_data', lang)}: **{fmt.year(latest_any.get(iso3), lang)}**")
             st.markdown("\n".join(lines))
@@ -93,5 +93,6 @@ components.chart_block(
 st.header(t("section_sources", lang))
 st.caption(components.data_as_of_text(lang))
 st.markdown(t("sources_intro", lang))
-components.dataframe(components.data_table(components.sources_table(queries.sources(), lang), lang), lang,
-                     column_config={t("col_source", lang): st.column_config.LinkColumn()})
+sources_shown, link_config = components.link_column(
+    components.data_table(components.sources_table(queries.sources(), lang), lang), t("col_source", lang), lang)
+components.dataframe(sources_shown, lang, column_config=link_config)

@@ -4,7 +4,7 @@ import polars as pl
 import streamlit as st
 
 import catalogue
-from mirador import components, figures, palette, peers, presentation, progress, queries, state
+from mirador import components, figures, literal, palette, peers, presentation, progress, queries, state
 from mirador import formatting as fmt
 from mirador.report import one_pager
 from mirador.i18n import (area_label, criterion_label, fact_field_label, fact_field_order,
@@ -20,8 +20,8 @@ iso3 = state.selectbox("c", t("select_institution", lang), institutions, institu
                        format_func=lambda c: institution_label(c, lang))
 inst = queries.institution(iso3)
 country = institution_label(iso3, lang)
-st.subheader(f"{country}: {inst['institution_name']}", anchor=False)
-st.caption(f"{inst['npm_unit_name']} · {vocab_label('npm_type', inst['npm_type'], lang)}")
+st.subheader(f"{country}: {literal.markdown(inst['institution_name'])}", anchor=False)
+st.caption(f"{literal.markdown(inst['npm_unit_name'])} · {vocab_label('npm_type', inst['npm_type'], lang)}")
 # Deferred: the PDF is typeset only when someone clicks (it renders a chart in Chromium).
 st.download_button(t("report_download_pdf", lang), data=lambda: one_pager.pdf_bytes(iso3, lang),
                    file_name=one_pager.file_name(iso3, lang), mime="application/pdf", icon="📄",
@@ -123,7 +123,7 @@ if inst["npm_designation_date"] and inst["years_to_designation"] is not None:
         inst["years_to_designation_min"], inst["years_to_designation_max"], lang)) + ")"
 steps.append(f"- **{t('event_designation', lang)}**: {designation}")
 steps.append(f"- **{t('profile_legal_instrument', lang)}**: "
-             f"{inst['npm_designation_instrument'] or fmt.no_data(lang)}")
+             f"{literal.markdown(inst['npm_designation_instrument']) or fmt.no_data(lang)}")
 if inst["npm_operational_date"]:
     operating = fmt.date(inst["npm_operational_date"], lang, inst["npm_operational_precision"] or "day")
     if inst["years_to_operation"] is not None:
@@ -174,7 +174,7 @@ if not facts.height:
     st.info(t("no_data_for_selection", lang))
 else:
     fields = facts["field"].unique().to_list()
-    components.dataframe(
+    facts_shown, link_config = components.link_column(
         facts.sort(pl.col("field").replace_strict({f: fact_field_order(f) for f in fields},
                                                   return_dtype=pl.Int64), "year")
         .select(
@@ -187,4 +187,5 @@ else:
             pl.col("source_url").alias(t("col_source", lang)),
             pl.col("confidence").replace({c: t(f"profile_confidence_{c}", lang) for c in ("high", "medium", "low")})
             .alias(t("profile_col_confidence", lang))),
-        lang, column_config={t("col_source", lang): st.column_config.LinkColumn()})
+        t("col_source", lang), lang)
+    components.dataframe(facts_shown, lang, column_config=link_config)

@@ -148,21 +148,41 @@ if components.lazy_section("o_breakdown", lang, open_with=("d",)):
         n_total=breakdown["n_recommendations"].sum(),
         notes=[t("from_totals_note", lang)] if breakdown["from_totals"].any() else [])
 
-# ---- public recommendations, filterable
+# ---- public recommendations, filterable. Counted, paged and exported in DuckDB (issue 12): a run
+# sends one page of rows to the browser; a download is written on its first click, once per data
+# version and selection (mirador/downloads.py), never on a page run.
+from mirador import downloads  # noqa: E402 - this section's own helper (imports above are shared)
+
+PUBLIC_PAGE_SIZE = 50  # rows per page of the table
 st.header(t("section_public_table", lang))
-public = (queries.public_recommendations(chosen)
-          .filter(pl.col("year_issued").is_between(year_from, year_to)))
-filtered = public
+table_filters = {}
 for column, name in zip(st.columns(len(TABLE_FILTERS)), TABLE_FILTERS):
-    codes = catalogue.codes(name)
-    picked = state.multiselect(f"f_{name}", t(f"filter_{name}", lang), codes, [],
-                               format_func=lambda c, n=name: vocab_label(n, c, lang), container=column)
-    if picked:
-        filtered = filtered.filter(pl.col(name).is_in(picked))
-st.caption(t("rows_shown" if filtered.height < public.height else "rows_shown_all", lang,
-             n=fmt.integer(filtered.height, lang), total=fmt.integer(public.height, lang)))
-table = components.data_table(filtered.drop("year_issued"), lang)
-components.dataframe(table, lang, height=420)
-st.download_button(t("download_csv", lang), exports.csv_bytes(table, lang),
-                   file_name=f"mirador_public_recommendations_{lang}.csv", mime="text/csv",
-                   on_click="ignore", key="download_public_recommendations")
+    table_filters[name] = state.multiselect(
+        f"f_{name}", t(f"filter_{name}", lang), catalogue.codes(name), [],
+        format_func=lambda c, n=name: vocab_label(n, c, lang), container=column)
+n_matching, n_public = queries.public_recommendation_counts(chosen, year_from, year_to, table_filters)
+st.caption(t("rows_shown" if n_matching < n_public else "public_table_count", lang,
+             n=fmt.integer(n_matching, lang), total=fmt.integer(n_public, lang)))
+n_pages = max(1, -(-n_matching // PUBLIC_PAGE_SIZE))
+pager, rows_line = st.columns([1, 3], vertical_alignment="bottom")
+table_page = state.page_number("pg", t("public_table_page", lang, n=fmt.integer(n_pages, lang)), n_pages,
+                               selection=(tuple(chosen), year_from, year_to,
+                                          tuple((k, tuple(v)) for k, v in table_filters.items())),
+                               container=pager)
+page_rows = queries.public_recommendations_page(chosen, year_from, year_to, table_filters,
+                                                table_page, PUBLIC_PAGE_SIZE)
+if page_rows.height:
+    first_row = (table_page - 1) * PUBLIC_PAGE_SIZE + 1
+    rows_line.caption(t("public_table_page_rows", lang, first=fmt.integer(first_row, lang),
+                        last=fmt.integer(first_row + page_rows.height - 1, lang),
+                        n=fmt.integer(n_matching, lang)))
+components.dataframe(components.data_table(page_rows.drop(downloads.HIDDEN_COLUMNS), lang), lang, height=420)
+st.caption(t("public_table_downloads_note", lang, n=fmt.integer(n_matching, lang)))
+for column, file_format in zip(st.columns(2, width=400), ("csv", "parquet")):
+    column.download_button(
+        t(f"download_{file_format}", lang),
+        # Deferred: runs on the click only; the file is written once and then read from disk.
+        data=lambda file_format=file_format: downloads.public_recommendations_file(
+            chosen, year_from, year_to, table_filters, lang, file_format).read_bytes(),
+        file_name=downloads.file_name(lang, file_format), mime=exports.FORMATS[file_format][1],
+        on_click="ignore", key="download_public_recommendations" + ("" if file_format == "csv" else "_parquet"))

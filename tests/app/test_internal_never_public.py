@@ -5,10 +5,11 @@ nowhere else. Every public page is run in Spanish (every below-the-fold section 
 every download on it is produced (CSV, Excel, Parquet, chart SVGs, the one-pager and workshop
 PDFs) and decoded, and the whole database is scanned: none of them may hold those strings.
 
-The rule for aggregates (mirador/ui_strings.csv `staff_recs_note`, etl/transform.py): counts
-and rates count every recommendation, public or internal; only the record-level table is
-public rows only. A public recommendation with its own marked source is the control: the search
-finds it where records are shown, so a search that finds nothing is not blind.
+The rule for aggregates (issue 12, etl/transform.py, docs/data_model.md): public counts and
+rates count public recommendations only (an internal one could be rebuilt by subtracting the
+public list from them); reported totals stay. A public recommendation with its own marked source
+is the control: the search finds it where records are shown, so a search that finds nothing is
+not blind.
 """
 from __future__ import annotations
 
@@ -184,8 +185,10 @@ def test_no_public_page_shows_an_internal_recommendation(visitor_sees):
 def test_the_search_finds_public_records_where_records_are_shown(visitor_sees):
     shown = visitor_sees["pages/recommendations.py"]
     assert PUBLIC_ID in shown["page"] and PUBLIC_SOURCE in shown["page"]
-    public_csv = [text for name, text in shown.items() if name.startswith("mirador_public_recommendations")]
-    assert len(public_csv) == 1 and PUBLIC_SOURCE in public_csv[0]
+    public_lists = {Path(name).suffix: text for name, text in shown.items()
+                    if name.startswith("mirador_public_recommendations")}
+    assert set(public_lists) == {".csv", ".parquet"}  # the whole list, in both formats (issue 12)
+    assert all(PUBLIC_SOURCE in text for text in public_lists.values())
 
 
 def test_every_download_is_produced(visitor_sees):
@@ -237,8 +240,9 @@ def test_the_database_holds_no_internal_record(internal_db):
     assert PUBLIC_ID in public_ids
 
 
-def test_counts_include_internal_recommendations(internal_db, source_folder):
-    """Aggregates carry no id or text: they count every recommendation, public or internal."""
+def test_counts_leave_internal_recommendations_out(internal_db, source_folder):
+    """Aggregates count public records (and reported totals) only: the counts minus the public
+    list are the totals, so nothing internal can be rebuilt from them."""
     records = pl.read_csv(source_folder / "recommendations.csv", infer_schema=False)
     totals = pl.read_csv(source_folder / "recommendation_totals.csv", infer_schema=False)
     with duckdb.connect(str(internal_db), read_only=True) as con:
@@ -249,5 +253,6 @@ def test_counts_include_internal_recommendations(internal_db, source_folder):
                                  [iso3]).fetchone()[0]
             mine = records.filter(pl.col("iso3") == iso3)
             reported = totals.filter(pl.col("iso3") == iso3)["n_recommendations"].cast(pl.Int64).sum()
-            assert counted == mine.height + reported, iso3
             assert public == mine.filter(pl.col("is_public") == "yes").height, iso3
+            assert counted == public + reported, iso3
+            assert mine.filter(pl.col("is_public") == "no").height > 0, iso3  # so leaving them out shows
