@@ -20,7 +20,7 @@ from typing import Any, Sequence
 import polars as pl
 import streamlit as st
 
-from mirador import db
+from mirador import db, literal
 
 S = db.SCHEMA  # table qualifier; a constant, not a value, so it is safe in SQL text
 
@@ -484,7 +484,26 @@ def export_table(name: str) -> pl.DataFrame:
     if name not in EXPORT_TABLES:
         raise ValueError(f"not an exportable table: {name!r}")
     # `name` is checked against a fixed list above: a table name, not a value.
-    return _fetch(f"SELECT * FROM {S}.{name}")
+    table = _fetch(f"SELECT * FROM {S}.{name}")
+    return _without_server_folders(table) if name == "load_log" else table
+
+
+def _without_server_folders(log: pl.DataFrame) -> pl.DataFrame:
+    """The load log as a visitor downloads it: file names, never the server's folders."""
+    def files(text: str | None) -> str | None:
+        if text is None:
+            return None
+        return json.dumps([{**f, "name": literal.file_name(f.get("name"))} for f in json.loads(text)],
+                          ensure_ascii=False)
+
+    def warnings(text: str | None) -> str | None:
+        return None if text is None else json.dumps(
+            [literal.without_folders(w) for w in json.loads(text)], ensure_ascii=False)
+
+    return log.with_columns(
+        pl.col(c).map_elements(f, return_dtype=pl.String)
+        for c, f in (("source_path", literal.file_name), ("files", files), ("warnings", warnings))
+        if c in log.columns)
 
 
 def institution(iso3: str) -> dict | None:

@@ -74,3 +74,21 @@ def test_every_table_downloads_in_three_formats_with_a_citation(bundled_db):
 def test_citation_in_spanish(bundled_db):
     cite = run_page(PAGE, lang="es").get("code")[0].value
     assert "datos a fecha de" in cite and "en parte ilustrativos" in cite
+
+
+def test_load_log_download_names_files_without_the_servers_folders(bundled_db):
+    """The load_log table keeps the full source folder for maintainers; the download on the
+    page (queries.export_table) gives file names only (issue #12: no server path on a page)."""
+    import duckdb
+
+    from mirador import queries
+
+    with duckdb.connect(str(bundled_db), read_only=True) as con:
+        stored = con.execute("SELECT source_path, files FROM load_log").fetchall()
+    assert any(str(BUNDLED) in (path or "") or "/" in (path or "") for path, _ in stored)  # something to hide
+    downloaded = queries.export_table("load_log")
+    text = downloaded.write_csv()
+    for path, files in stored:
+        assert str(Path(path).parent) not in text
+    assert set(downloaded["source_path"]) == {Path(p).name for p, _ in stored}
+    assert "institutions.csv" in text
