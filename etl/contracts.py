@@ -19,6 +19,11 @@ COUNTRY = "country"      # ISO3 or a country name in es/pt/en (catalogue/countri
 CATALOGUE = "catalogue"  # an id of a catalogue (indicators, criteria, context variables)
 CURRENCY = "currency"    # ISO 4217 code: three letters
 
+# What a text column may hold as links (Column.links). Pages turn http(s) links into
+# anchors; any other scheme (javascript:, data:, file:, ...) is refused at load.
+CITATIONS = "citations"  # "; "-separated pieces: an http(s) URL or a plain-text citation each
+URL = "url"              # one http(s) URL (blank allowed when the column is optional)
+
 YEAR_RANGE = (1990, 2100)
 
 # Ranges of observation values by the indicator's unit (catalogue/indicators.csv).
@@ -46,6 +51,7 @@ class Column:
     minimum: float | None = None
     maximum: float | None = None
     exclusive_minimum: bool = False
+    links: str | None = None             # TEXT: CITATIONS | URL (http(s) only, see validate)
     description: dict[str, str] = field(default_factory=dict)  # en / es / pt
 
 
@@ -114,10 +120,13 @@ def _data_status() -> Column:
 
 
 def _source() -> Column:
-    return Column("source", TEXT, description=_d(
-        "URL(s) or reference of the source; required when data_status is sourced",
-        "URL o referencia de la fuente; obligatoria si data_status es sourced",
-        "URL ou referência da fonte; obrigatória quando data_status é sourced"))
+    return Column("source", TEXT, links=CITATIONS, description=_d(
+        "URL(s) or reference of the source, several separated by '; '; links start with http:// or https://; "
+        "required when data_status is sourced",
+        "URL o referencia de la fuente, varias separadas por '; '; los enlaces empiezan por http:// o https://; "
+        "obligatoria si data_status es sourced",
+        "URL ou referência da fonte, várias separadas por '; '; as ligações começam por http:// ou https://; "
+        "obrigatória quando data_status é sourced"))
 
 
 def _response() -> Column:
@@ -326,13 +335,15 @@ CONTEXT = Table(
 
 REFERENCE_FACTS = Table(
     "reference_facts",
-    columns=tuple(Column(name, TEXT, description=_d(en, es, pt)) for name, en, es, pt in (
+    columns=tuple(Column(name, TEXT, links=URL if name == "source_url" else None, description=_d(en, es, pt))
+                  for name, en, es, pt in (
         ("iso3", "Country ISO3", "ISO3 del país", "ISO3 do país"),
         ("field", "Fact name", "Nombre del dato", "Nome do dado"),
         ("value", "Value as found", "Valor tal como consta", "Valor tal como consta"),
         ("unit", "Unit", "Unidad", "Unidade"),
         ("year", "Year", "Año", "Ano"),
-        ("source_url", "Source URL", "URL de la fuente", "URL da fonte"),
+        ("source_url", "Source URL (http:// or https://)", "URL de la fuente (http:// o https://)",
+         "URL da fonte (http:// ou https://)"),
         ("quote", "Quote from the source", "Cita de la fuente", "Citação da fonte"),
         ("confidence", "Confidence", "Confianza", "Confiança"),
     )),

@@ -29,17 +29,34 @@ INTRO = (
     "Mirador input workbook. Fill in one sheet per table; the header row must stay in row 1. "
     "Dates: yyyy-mm-dd, dd/mm/yyyy or Excel dates. Numbers: decimal point or decimal comma, best without thousands separators (1234,5 or 1234.5); 1.000 alone is refused as ambiguous. "
     "Words from a list may be typed in English, Spanish or Portuguese, any case, with or without accents. "
+    "Yes/no (is_public, yes/no indicators): the words listed for yes_no; a single letter or a mark such as x is "
+    "refused, since it can be read two ways. Sources: links start with http:// or https://, or plain text "
+    "(several separated by '; '); other kinds of link are refused. "
     "Check the workbook with: python -m etl --check this_file.xlsx",
     "Libro de carga de Mirador. Complete una hoja por tabla; la fila de encabezados debe quedar en la fila 1. "
     "Fechas: aaaa-mm-dd, dd/mm/aaaa o fechas de Excel. Números: punto o coma decimal, mejor sin separador de miles (1234,5 o 1234.5); 1.000 a secas se rechaza por ambiguo. "
-    "Las palabras de una lista pueden escribirse en español, portugués o inglés, con o sin tildes.",
+    "Las palabras de una lista pueden escribirse en español, portugués o inglés, con o sin tildes. "
+    "Sí/no (is_public, indicadores sí/no): las palabras indicadas para yes_no; una letra sola o una marca como x "
+    "se rechaza, porque puede leerse de dos maneras. Fuentes: los enlaces empiezan por http:// o https://, o texto "
+    "libre (varias separadas por '; '); otros tipos de enlace se rechazan.",
     "Livro de carga do Mirador. Preencha uma folha por tabela; a linha de cabeçalhos deve ficar na linha 1. "
     "Datas: aaaa-mm-dd, dd/mm/aaaa ou datas do Excel. Números: ponto ou vírgula decimal, de preferência sem separador de milhares (1234,5 ou 1234.5); 1.000 sozinho é recusado por ambíguo. "
-    "As palavras de uma lista podem ser escritas em português, espanhol ou inglês, com ou sem acentos.",
+    "As palavras de uma lista podem ser escritas em português, espanhol ou inglês, com ou sem acentos. "
+    "Sim/não (is_public, indicadores sim/não): as palavras indicadas para yes_no; uma letra sozinha ou uma marca "
+    "como x é recusada, porque pode ser lida de duas maneiras. Fontes: as ligações começam por http:// ou https://, "
+    "ou texto livre (várias separadas por '; '); outros tipos de ligação são recusados.",
 )
 
 
+# Domains whose every accepted word is listed (short lists where a guess would be costly:
+# a wrong "yes" in is_public publishes an internal recommendation).
+LIST_EVERY_WORD = ("yes_no",)
+
+
 def allowed_values(column: Column) -> str:
+    if column.type == CODE and column.vocabulary in LIST_EVERY_WORD:
+        return "; ".join(f"{r['code']}: {' / '.join(_every_word(r))}"
+                         for r in catalogue.vocabulary() if r["domain"] == column.vocabulary)
     if column.type == CODE:
         return "; ".join(f"{r['code']} ({r['label_en']} / {r['label_es']} / {r['label_pt']})"
                          for r in catalogue.vocabulary() if r["domain"] == column.vocabulary)
@@ -54,6 +71,14 @@ def allowed_values(column: Column) -> str:
     if column.maximum is not None:
         parts.append(f"<= {column.maximum:g}")
     return ", ".join(parts)
+
+
+def _every_word(row: dict[str, str]) -> list[str]:
+    """The labels and synonyms of a vocabulary row, each spelling once (case and accents aside)."""
+    words: dict[str, str] = {}
+    for word in (row["label_es"], row["label_pt"], row["label_en"], *row["synonyms"].split("|")):
+        words.setdefault(catalogue.fold(word), word)
+    return list(words.values())
 
 
 def readme_rows(tables: tuple[Table, ...] = INPUT_TABLES) -> list[tuple[str, ...]]:

@@ -6,7 +6,11 @@ Rules that shape every function here (docs/data_model.md):
 - "no information" is a status of its own: rates divide by the recommendations
   WITH status information;
 - record-level recommendations and reported totals feed the same counts;
-- `data_status` of a derived row is the worst of its inputs.
+- `data_status` of a derived row is the worst of its inputs;
+- public figures count public recommendations only: internal ones (`is_public = no`) are
+  left out of every count, rate, breakdown, curve and indicator, so that no aggregate minus
+  the public list can rebuild an internal record. Reported totals are published figures
+  and stay.
 """
 from __future__ import annotations
 
@@ -68,10 +72,12 @@ def build_marts(tables: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
     # Figures for years before an NPM operated are not the NPM's: set aside, never compared.
     observations, early_observations = split_before_npm(tables["observations"], institution_rows)
     assessments, early_assessments = split_before_npm(tables["autonomy_assessments"], institution_rows)
-    counts = recommendation_counts(tables["recommendations"], tables["recommendation_totals"])
+    # Filtered once: every recommendation mart below is built from public records only.
+    records = public_only(tables["recommendations"])
+    counts = recommendation_counts(records, tables["recommendation_totals"])
     rates = implementation_rates(counts)
     scores = autonomy_scores(assessments)
-    times = record_times(tables["recommendations"])
+    times = record_times(records)
     by_age = implementation_by_age(times)
     curves = time_to_implementation(times)
     marts = {
@@ -85,7 +91,7 @@ def build_marts(tables: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
         "mart_implementation_by_age": by_age,
         "mart_time_to_implementation": curves,
         "mart_open_recommendations": open_recommendations(times, curves),
-        "mart_public_recommendations": public_recommendations(tables["recommendations"]),
+        "mart_public_recommendations": public_recommendations(records),
         "mart_before_npm": before_npm(early_observations, early_assessments),
         "reference_facts": tables.get("reference_facts", _empty("reference_facts")),
     }
@@ -177,6 +183,13 @@ def before_npm(observations: pl.DataFrame, assessments: pl.DataFrame) -> pl.Data
 
 
 # ---------------------------------------------------------------- recommendations
+def public_only(records: pl.DataFrame) -> pl.DataFrame:
+    """The recommendations that may be shown. An internal one counted in any public figure
+    could be rebuilt by subtracting the public list from it (country, year, place, theme,
+    authority, response and status), so internal records stop here."""
+    return records.filter(pl.col("is_public") == "yes")
+
+
 def recommendation_counts(records: pl.DataFrame, totals: pl.DataFrame) -> pl.DataFrame:
     """Records grouped to the grain of the totals, stacked with the totals."""
     dims = ["iso3", "year_issued", "place_type", "theme", "authority", "implementation_status", "response"]
@@ -356,9 +369,10 @@ def open_recommendations(times: pl.DataFrame, curves: pl.DataFrame) -> pl.DataFr
 
 
 def public_recommendations(records: pl.DataFrame) -> pl.DataFrame:
+    """The public record-level table (`records` already holds public rows only; filtered
+    again here so this table can never be handed an internal row)."""
     # Kept in input order: sorting 700k rows of text costs a second and SQL readers sort anyway.
-    public = (records.filter(pl.col("is_public") == "yes")
-              .with_columns(pl.col("date_issued").dt.year().alias("year_issued")))
+    public = public_only(records).with_columns(pl.col("date_issued").dt.year().alias("year_issued"))
     # Sources repeat (one report, many recommendations): as a dictionary they cost
     # far less to hand to DuckDB than a million copies of the same URL.
     if public.height and public.get_column("source").n_unique() < public.height // 10:

@@ -17,8 +17,8 @@ import polars as pl
 import catalogue
 from etl import parse
 from etl.contracts import (
-    CATALOGUE, CODE, COUNTRY, CURRENCY, DATE, DEFAULT_UNIT_RANGE, INPUT_TABLES, INTEGER, NUMBER, TEXT,
-    UNIT_RANGES, YEAR_RANGE, Column, NotBefore, RangeByUnit, RequiredWhen, Table,
+    CATALOGUE, CITATIONS, CODE, COUNTRY, CURRENCY, DATE, DEFAULT_UNIT_RANGE, INPUT_TABLES, INTEGER, NUMBER, TEXT,
+    UNIT_RANGES, URL, YEAR_RANGE, Column, NotBefore, RangeByUnit, RequiredWhen, Table,
 )
 from etl.problems import Problem
 from etl.read import ROW, RawSource, RawTable
@@ -40,6 +40,48 @@ TYPE_WORDS = {
     DATE: "a date (yyyy-mm-dd, dd/mm/yyyy or an Excel date)",
     CURRENCY: "a three-letter ISO 4217 currency code (e.g. PEN, EUR)",
 }
+
+# Links. A page turns an http(s) link into an anchor; any other scheme in a link column
+# (javascript:, data:, file:, ...) would be handed to the browser, so it is refused here.
+# The scheme is read as a browser reads it: leading spaces and control characters dropped,
+# tabs and line breaks inside removed ("java\tscript:" is javascript:). Invisible format
+# characters are dropped too, so a refusal never depends on what a browser makes of them.
+LINK_SCHEMES = ("http", "https")
+CITATION_SEPARATOR = ";"  # citations are "; "-separated; every piece after any ";" is checked
+_HIDDEN_CHARACTERS = r"[\x00-\x1f\x7f\x{200b}-\x{200f}\x{2060}\x{feff}]"
+_LEADING_BLANKS = r"^[\s\x{200b}-\x{200f}\x{2060}\x{feff}]+"
+_SCHEME = r"^([A-Za-z][A-Za-z0-9+.\-]*):(.?)"
+# Schemes refused even when a space follows the colon ("javascript: alert(1)" still runs);
+# any other "word:" is a scheme only when the colon is not followed by a space, so a
+# plain-text citation like "Informe anual: 2019" stays text.
+ALWAYS_SCHEMES = ("javascript", "vbscript", "livescript", "data", "file", "ftp", "ftps", "sftp", "blob",
+                  "filesystem", "about", "view-source", "mailto", "tel", "sms", "ws", "wss", "smb", "jar",
+                  "intent", "chrome", "ms-settings")
+CITATION_WORDS = ("a link starting with http:// or https://, or a plain-text citation (several separated "
+                  "by '; '); other link schemes are refused, found ")
+URL_WORDS = "a web address starting with http:// or https:// (other schemes are refused)"
+
+
+def foreign_scheme(piece: pl.Expr) -> pl.Expr:
+    """The scheme (with its colon, lower case) of a link that is not http(s); null for an
+    http(s) link or plain text."""
+    compact = piece.str.replace_all(_HIDDEN_CHARACTERS, "").str.replace(_LEADING_BLANKS, "")
+    parts = compact.str.extract_groups(_SCHEME)
+    scheme, after = parts.struct.field("1").str.to_lowercase(), parts.struct.field("2")
+    looks_like_link = scheme.is_in(ALWAYS_SCHEMES) | ((after != "") & ~after.str.contains(r"^\s"))
+    refused = scheme.is_not_null() & ~scheme.is_in(LINK_SCHEMES) & looks_like_link
+    return pl.when(refused).then(scheme + ":")
+
+
+def refused_citation_scheme(text: pl.Expr) -> pl.Expr:
+    """The first refused scheme among the citations of `text`; null when all are fine."""
+    return (text.str.split(CITATION_SEPARATOR).list.eval(foreign_scheme(pl.element()))
+            .list.drop_nulls().list.first())
+
+
+def is_web_address(text: pl.Expr) -> pl.Expr:
+    """An http(s) URL with nothing hidden in it (no spaces or control characters)."""
+    return text.str.strip_chars().str.contains(r"(?i)^https?://[^\s\x00-\x1f\x7f]+$")
 
 
 @dataclass
@@ -161,6 +203,25 @@ class _TableCheck:
             self.defer(too_low, column.name, f"a value {sign} {column.minimum:g}")
         if column.maximum is not None:
             self.defer(value > column.maximum, column.name, f"a value <= {column.maximum:g}")
+
+    def check_links(self, frame: pl.DataFrame) -> None:
+        """Link columns hold http(s) links only (CITATIONS may also hold plain-text citations).
+        Worked out once per distinct value: a million recommendations cite a few hundred sources."""
+        for column in self.table.columns:
+            if column.links is None:
+                continue
+            raw = pl.col(f"{column.name}__raw")
+            distinct = frame.select(raw.drop_nulls().unique().alias("value"))
+            if column.links == CITATIONS:
+                found = distinct.select("value", refused_citation_scheme(pl.col("value")).alias("scheme"))
+                refused = dict(found.drop_nulls("scheme").iter_rows())
+                expected = raw.replace_strict({v: CITATION_WORDS + repr(s) for v, s in refused.items()},
+                                              default=None, return_dtype=pl.String)
+            else:
+                refused = dict.fromkeys(distinct.filter(~is_web_address(pl.col("value"))).get_column("value"))
+                expected = pl.lit(URL_WORDS)
+            if refused:
+                self.defer(raw.is_in(list(refused)), column.name, expected, check=f"{column.name}:links")
 
     def check_rules(self, frame: pl.DataFrame) -> None:
         for rule in self.table.rules:
@@ -360,18 +421,31 @@ def _with_suggestions(frame: pl.DataFrame, column: Column, accepted: str) -> pl.
     hints: dict[str, str] = {}
     for word in unknown:
         nearest = catalogue.suggest_terms(column.vocabulary, word)
-        if nearest:
+        if len(catalogue.fold(word)) <= 1:
+            hints[word] = accepted + "; " + _mark_hint(column.vocabulary)
+        elif nearest:
             hints[word] = accepted + "; did you mean " + " or ".join(f"{w!r} ({code})" for w, code in nearest) + "?"
     if not hints:
         return pl.lit(accepted)
     return raw.replace_strict(hints, default=accepted, return_dtype=pl.String)
 
 
+def _mark_hint(domain: str) -> str:
+    """Why a single letter or a mark is refused, and the words to write instead: an x is
+    "ticked" to one reader and "crossed out" to another, an s is "sí"/"sim" but not English;
+    a wrong "yes" in is_public would publish an internal recommendation."""
+    words = " or ".join(f"{r['label_es']!r} / {r['label_pt']!r} / {r['label_en']!r} ({r['code']})"
+                        for r in catalogue.vocabulary() if r["domain"] == domain)
+    return f"a single letter or mark is not read (it can be read two ways); did you mean {words}?"
+
+
 def validate_table(raw: RawTable, table: Table, institutions: set[str] | None,
                    institutions_failed_in: str | None = None) -> tuple[pl.DataFrame, _TableCheck]:
     check = _TableCheck(raw, table)
     frame = check.match_headers()
+    check.check_links(frame)
     if table.as_is:
+        check.flush(frame)
         frame = frame.rename({f"{c}__raw": c for c in table.column_names})
         return frame.select([ROW, *table.column_names]), check
     frame = check.parse_columns(frame)

@@ -5,10 +5,11 @@ handle is never touched). Three views, each a tidy frame:
 - `value_changes`: every indicator value and autonomy assessment that is new, gone, or
   changed in value or status flag (old -> new, with both flags);
 - `recommendation_changes`: per institution, public recommendation records new / changed /
-  gone by id, and the total count of recommendations (records and totals, public or not);
+  gone by id, and the total count of recommendations (public records and reported totals:
+  internal ones are in no published figure, issue 12);
 - `headline_moves`: per institution, the headline figures whose value moves.
-The database has no record of internal recommendations one by one (only in the counts),
-so those are compared as totals.
+The database holds no trace of internal recommendations (neither records nor counts), so
+every figure compared here is a public one: what publishing would show.
 """
 from __future__ import annotations
 

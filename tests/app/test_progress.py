@@ -45,17 +45,17 @@ def test_url_restores_baseline_institutions_and_indicators(bundled_db):
     assert [x.value for x in at.title] == ["Progress since 2018"]
     assert at.multiselect(key="qp_c").value == ["PER"]
     assert at.multiselect(key="qp_i").value == ["implementation_rate"]
-    # 66/175 = 37.71 %, 23/196 = 11.73 %: the change from unrounded values is -25.98 -> -26.0;
-    # the fall is what age explains (recent recommendations had less time): no verdict
-    assert ("- Peru: Implementation rate fell from 37.7% (n = 175) in 2018 to 11.7% (n = 196) in 2025 "
-            f"({MINUS}26.0 percentage points): no verdict: a rate by year issued depends on age (recent "
+    # public records only (issue 12): 42/117 = 35.90 %, 17/135 = 12.59 %: the change from unrounded
+    # values is -23.30 -> -23.3; the fall is what age explains (recent recommendations had less time): no verdict
+    assert ("- Peru: Implementation rate fell from 35.9% (n = 117) in 2018 to 12.6% (n = 135) in 2025 "
+            f"({MINUS}23.3 percentage points): no verdict: a rate by year issued depends on age (recent "
             "recommendations have had less time) (illustrative data).") in _text(at)
 
 
 def test_sentence_in_spanish_formats_numbers_the_spanish_way(bundled_db):
     at = run_page(PAGE, lang="es", b="2018", c=["PER"], i=["implementation_rate"])
-    assert (f"Perú: Tasa de implementación bajó de 37,7{NBSP}% (n = 175) en 2018 a 11,7{NBSP}% (n = 196) "
-            f"en 2025 ({MINUS}26,0 puntos porcentuales): sin valoración: una tasa por año de emisión depende "
+    assert (f"Perú: Tasa de implementación bajó de 35,9{NBSP}% (n = 117) en 2018 a 12,6{NBSP}% (n = 135) "
+            f"en 2025 ({MINUS}23,3 puntos porcentuales): sin valoración: una tasa por año de emisión depende "
             "de la antigüedad (las recomendaciones recientes han tenido menos tiempo) (datos ilustrativos).") in _text(at)
 
 
@@ -80,7 +80,7 @@ def test_changing_the_baseline_changes_title_sentences_and_chart(bundled_db):
     assert "in 2017 to" in _text(at)
     at.selectbox(key="qp_b").select(2018).run()
     assert [x.value for x in at.title] == ["Progress since 2018"]
-    assert "from 37.7% (n = 175) in 2018" in _text(at)
+    assert "from 35.9% (n = 117) in 2018" in _text(at)
     assert _chart_specs(at)[0]["layout"]["meta"]["title"] == "Implementation rate: 2018 → 2025"
     assert at.query_params["b"] in ("2018", ["2018"])
 

@@ -44,12 +44,14 @@ def test_accepted_without_implementation_gives_an_acceptance_rate_and_no_impleme
     [ury] = rows(marts["mart_implementation_rates"], iso3="URY", year_issued=2019)
     assert ury["implementation_rate"] is None and ury["n_with_information"] == 0
     assert ury["acceptance_rate"] == pytest.approx(100 * 10 / 18)
-    # PER 2019 records: accepted, (blank), rejected, no reply -> 3 with a response, 1 accepted
+    # PER 2019 public records: accepted, (blank), rejected -> 2 with a response, 1 accepted
+    # (the no-reply PER-2019-004 is internal: counted in no public figure)
     [per] = rows(marts["mart_implementation_rates"], iso3="PER", year_issued=2019)
-    assert (per["n_with_response"], per["n_accepted"], per["n_rejected"], per["n_no_reply"]) == (3, 1, 1, 1)
-    assert per["acceptance_rate"] == pytest.approx(100 / 3)
+    assert (per["n_with_response"], per["n_accepted"], per["n_rejected"], per["n_no_reply"]) == (2, 1, 1, 0)
+    assert per["acceptance_rate"] == pytest.approx(100 / 2)
     counts = marts["mart_recommendation_counts"]
-    assert counts.filter(pl.col("response") == "accepted")["n_recommendations"].sum() == 10 + 2  # URY 10, PER 2
+    # URY totals 10, PER public 1 (PER-2019-001; the accepted PER-2020-002 is internal)
+    assert counts.filter(pl.col("response") == "accepted")["n_recommendations"].sum() == 10 + 1
     public = marts["mart_public_recommendations"]
     assert rows(public, recommendation_id="PER-2019-003")[0]["response"] == "rejected"
 
@@ -107,8 +109,10 @@ def test_share_implemented_within_a_window_only_for_years_old_enough(marts):
     assert per19_24["share_implemented_within"] == pytest.approx(100 / 3)
     assert by_age[("PER", 2019, 36)]["old_enough"] is False
     assert by_age[("PER", 2019, 36)]["share_implemented_within"] is None
-    # 2020: 2020-12-31 + 12 months = 2021-12-31 <= 2022-03-01: 002 implemented after 121 days -> 1 of 2
-    assert by_age[("PER", 2020, 12)]["share_implemented_within"] == pytest.approx(50.0)
+    # 2020: 2020-12-31 + 12 months = 2021-12-31 <= 2022-03-01: 001 in progress -> 0 of 1 (002, implemented
+    # after 121 days, is internal: left out)
+    assert (by_age[("PER", 2020, 12)]["n_with_information"], by_age[("PER", 2020, 12)]["n_implemented_within"]) == (1, 0)
+    assert by_age[("PER", 2020, 12)]["share_implemented_within"] == pytest.approx(0.0)
     assert by_age[("PER", 2020, 24)]["share_implemented_within"] is None  # 2022-12-31 > as-of
     # In the indicator mart: only the 24-month window, only old-enough years, with n
     headline = rows(marts["mart_indicator_values"], indicator_id="implemented_within_24_months")
@@ -117,16 +121,15 @@ def test_share_implemented_within_a_window_only_for_years_old_enough(marts):
 
 def test_time_to_implementation_curve_censors_open_recommendations(marts):
     curve = {r["month"]: r for r in rows(marts["mart_time_to_implementation"], iso3="PER")}
-    # 5 with information. Months = ceil(days / (365.25 / 12)):
-    # 2020-002 implemented after 121 days -> month 4; 2019-001 after 306 days -> month 11;
+    # 4 public with information (2020-002, implemented after 121 days, is internal: left out).
+    # Months = ceil(days / (365.25 / 12)): 2019-001 implemented after 306 days -> month 11;
     # 2020-001 open at its follow-up after 776 days -> censored month 26;
     # 2019-002 and 2019-003 open without a follow-up date -> censored at month 0.
-    assert sorted(curve) == [0, 4, 11, 26]
-    assert (curve[0]["n_at_risk"], curve[0]["n_censored"], curve[0]["share_implemented"]) == (5, 2, 0.0)
-    # month 4: 3 at risk, 1 implemented -> S = 2/3; month 11: 2 at risk, 1 -> S = 2/3 * 1/2 = 1/3
-    assert curve[4]["n_at_risk"] == 3 and curve[4]["share_implemented"] == pytest.approx(100 / 3)
-    assert curve[11]["n_at_risk"] == 2 and curve[11]["share_implemented"] == pytest.approx(200 / 3)
-    assert curve[26]["n_censored"] == 1 and curve[26]["share_implemented"] == pytest.approx(200 / 3)
+    assert sorted(curve) == [0, 11, 26]
+    assert (curve[0]["n_at_risk"], curve[0]["n_censored"], curve[0]["share_implemented"]) == (4, 2, 0.0)
+    # month 11: 2 at risk, 1 implemented -> S = 1/2
+    assert curve[11]["n_at_risk"] == 2 and curve[11]["share_implemented"] == pytest.approx(50.0)
+    assert curve[26]["n_censored"] == 1 and curve[26]["share_implemented"] == pytest.approx(50.0)
 
 
 def test_open_recommendations_and_their_median_age(marts):

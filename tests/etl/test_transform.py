@@ -89,14 +89,16 @@ def test_autonomy_score(marts):
 def test_implementation_rates_from_records(marts):
     rates = {(r["iso3"], r["year_issued"]): r for r in marts["mart_implementation_rates"].to_dicts()}
     per19 = rates[("PER", 2019)]
-    # 4 records: implemented, partially, not implemented, no information -> 3 with information
-    assert (per19["n_recommendations"], per19["n_with_information"], per19["n_no_information"]) == (4, 3, 1)
+    # 3 public records: implemented, partially, not implemented -> 3 with information (the
+    # no-information PER-2019-004 is internal: in no public figure)
+    assert (per19["n_recommendations"], per19["n_with_information"], per19["n_no_information"]) == (3, 3, 0)
     assert per19["implementation_rate"] == pytest.approx(100 * 1 / 3)          # 33.33
     assert per19["implemented_or_partial_rate"] == pytest.approx(100 * 2 / 3)  # 66.67
     assert per19["data_status"] == "estimate"  # one record is an estimate
     per20 = rates[("PER", 2020)]
-    # in progress + implemented: 1 of 2 implemented = 50 %
-    assert per20["implementation_rate"] == pytest.approx(50.0) and per20["n_in_progress"] == 1
+    # in progress (public) + implemented (PER-2020-002, internal): 0 of 1 public implemented = 0 %
+    assert per20["implementation_rate"] == pytest.approx(0.0) and per20["n_in_progress"] == 1
+    assert per20["n_recommendations"] == 1 and per20["n_implemented"] == 0
 
 
 def test_implementation_rates_from_totals(marts):
@@ -126,14 +128,14 @@ def test_rates_in_the_indicator_mart_carry_n(marts):
     assert accepted["value"] == pytest.approx(100 * 10 / 18) and accepted["n"] == 18
     issued = indicator(marts, "URY", 2019, "recommendations_issued")
     assert issued["value"] == 18 and issued["n"] is None
-    assert indicator(marts, "PER", 2019, "recommendations_issued")["value"] == 4
+    assert indicator(marts, "PER", 2019, "recommendations_issued")["value"] == 3  # 4 issued, 1 internal
 
 
 def test_records_and_totals_share_the_counts_mart(marts):
     counts = marts["mart_recommendation_counts"]
     by_source = counts.group_by("from_totals").agg(pl.col("n_recommendations").sum()).to_dicts()
-    # records: 6 (PER); totals: 10 + 8 + 3 + 2 + 5 = 28 (URY)
-    assert {r["from_totals"]: r["n_recommendations"] for r in by_source} == {False: 6, True: 28}
+    # records: 6 (PER), 2 of them internal -> 4; totals: 10 + 8 + 3 + 2 + 5 = 28 (URY)
+    assert {r["from_totals"]: r["n_recommendations"] for r in by_source} == {False: 4, True: 28}
     ury = counts.filter(counts["iso3"] == "URY")
     assert ury["place_type"].null_count() == ury.height  # not reported stays NULL
 
