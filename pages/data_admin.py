@@ -16,6 +16,9 @@ from mirador.i18n import t
 from mirador.staff import auth, display, preview, publish, upload
 
 SIGNED_IN, CANDIDATE, ROUND, NOTICE = "staff_signed_in", "staff_candidate", "staff_upload_round", "staff_notice"
+COMPARISON = "staff_comparison"  # (upload, published version) -> its preview, computed once
+PREVIEW_PARTS = {"headlines": "staff_headlines", "recommendations": "staff_recs_header",
+                 "values": "staff_values_header", "internal": "staff_internal_header"}
 
 lang = state.language()
 st.title(t("page_staff_data", lang))
@@ -29,7 +32,7 @@ def sign_in_form() -> None:
         password = st.text_input(t("staff_password", lang), type="password")
         submitted = st.form_submit_button(t("staff_sign_in", lang))
     if submitted:
-        with st.spinner():
+        with st.spinner(t("staff_checking_password", lang)):
             if auth.sign_in(password):
                 st.session_state[SIGNED_IN] = True
                 st.rerun()
@@ -38,7 +41,16 @@ def sign_in_form() -> None:
 
 def sign_out() -> None:
     publish.discard(st.session_state.pop(CANDIDATE, None))
+    st.session_state.pop(COMPARISON, None)
     st.session_state[SIGNED_IN] = False
+
+
+def step_writer(status):
+    """A progress callback that writes each finished step into `status`, in the reader's language."""
+    def tell(step: str, seconds: float) -> None:
+        status.write(t("staff_step_done", lang, step=display.step_label(step, lang),
+                       seconds=fmt.number(seconds, lang, 1)))
+    return tell
 
 
 @st.cache_data(show_spinner=False)
@@ -58,9 +70,7 @@ def checked_upload():
         return candidate if uploaded is not None else None
     publish.discard(candidate)
     with st.status(t("staff_checking", lang, name=literal.markdown(uploaded.name)), expanded=True) as status:
-        def tell(step: str, seconds: float) -> None:
-            status.write(t("staff_step_done", lang, step=step, seconds=fmt.number(seconds, lang, 1)))
-        candidate = publish.check_upload(uploaded.name, uploaded.getvalue(), progress=tell)
+        candidate = publish.check_upload(uploaded.name, uploaded.getvalue(), progress=step_writer(status))
         candidate.file_id = uploaded.file_id
         status.update(state="complete" if candidate.ok else "error", expanded=False,
                       label=t("staff_check_ok" if candidate.ok else "staff_check_failed", lang))
@@ -77,6 +87,8 @@ def check_report(candidate) -> bool:
     if candidate.problems:
         st.error(t("staff_problems_count", lang, n=len(candidate.problems)))
         problems = display.problems_table(publish.problems_frame(candidate.problems), lang)
+        if lang != "en":
+            st.caption(t("staff_problems_english_note", lang))
         components.dataframe(problems, lang, key="staff_problems")
         st.download_button(t("staff_problems_download", lang), exports.csv_bytes(problems, lang),
                            file_name=t("staff_problems_file", lang), mime="text/csv", on_click="ignore")
@@ -88,26 +100,62 @@ def check_report(candidate) -> bool:
     return True
 
 
+def comparison(candidate) -> preview.Comparison:
+    """The preview of this upload against the version published now, computed once for the pair."""
+    published_db = publish.published_path()
+    pair = (candidate.file_id, publish.current_load_id(published_db))
+    cached = st.session_state.get(COMPARISON)
+    if cached is not None and cached[0] == pair:
+        return cached[1]
+    with st.status(t("staff_preview_computing", lang), expanded=True) as status:
+        def tell(part: str, seconds: float) -> None:
+            step = t("staff_step_compared", lang, part=t(PREVIEW_PARTS[part], lang))
+            status.write(t("staff_step_done", lang, step=step, seconds=fmt.number(seconds, lang, 1)))
+        result = preview.compare(published_db, candidate.db, candidate.internal, progress=tell)
+        status.update(label=t("staff_preview_done", lang), state="complete", expanded=False)
+    st.session_state[COMPARISON] = (pair, result)
+    return result
+
+
 def change_preview(candidate) -> None:
     st.header(t("staff_preview_header", lang))
-    published_db = publish.published_path()
+    change = comparison(candidate)
     st.subheader(t("staff_headlines", lang))
-    sentences = preview.headline_sentences(preview.headline_moves(published_db, candidate.db), lang)
+    sentences = preview.headline_sentences(change.headlines, lang)
     st.markdown("\n".join(f"- {s}" for s in sentences) if sentences else t("staff_no_headline_change", lang))
     st.subheader(t("staff_recs_header", lang))
     st.caption(t("staff_recs_note", lang))
-    components.dataframe(display.recommendations_table(
-        preview.recommendation_changes(published_db, candidate.db), lang), lang, key="staff_recs")
+    components.dataframe(display.recommendations_table(change.recommendations, lang), lang, key="staff_recs")
+    internal_recommendations(change)
     st.subheader(t("staff_values_header", lang))
-    values = display.values_table(preview.value_changes(published_db, candidate.db), lang)
+    values = display.values_table(change.values, lang)
     if values.is_empty():
         st.caption(t("staff_no_changes", lang))
     else:
         components.dataframe(values, lang, key="staff_values")
 
 
+def internal_recommendations(change: preview.Comparison) -> None:
+    """Counted apart from the public ones, and only here."""
+    st.subheader("🔒 " + t("staff_internal_header", lang))
+    st.caption(t("staff_internal_note", lang))
+    if change.internal_changes is None:
+        st.warning(t("staff_internal_unknown", lang))
+    components.dataframe(display.internal_counts_table(change.internal_counts, lang), lang,
+                         key="staff_internal_counts")
+    if change.internal_changes is None:
+        return
+    if change.internal_changes.is_empty():
+        st.caption(t("staff_no_internal_change", lang))
+        return
+    with st.expander(t("staff_internal_ids", lang, n=fmt.number(change.internal_changes.height, lang))):
+        components.dataframe(display.internal_ids_table(change.internal_changes, lang), lang,
+                             key="staff_internal_ids")
+
+
 def after_swap(message: str) -> None:
     publish.discard(st.session_state.pop(CANDIDATE, None))
+    st.session_state.pop(COMPARISON, None)
     st.session_state[ROUND] = st.session_state.get(ROUND, 0) + 1  # a fresh, empty uploader
     st.session_state[NOTICE] = message
     st.rerun()
@@ -123,11 +171,11 @@ def publish_form(candidate) -> None:
     if not go:
         return
     if not (confirmed and person.strip()):
-        st.warning(t("staff_person", lang) + " · " + t("staff_confirm_publish", lang))
+        st.warning(t("staff_need_name_and_confirm", lang))
         return
     try:
-        with st.spinner(t("staff_publishing", lang)):
-            load_id = publish.publish(candidate, person, comment)
+        with st.status(t("staff_publishing", lang), expanded=True) as status:
+            load_id = publish.publish(candidate, person, comment, progress=step_writer(status))
     except DatabaseBusy as busy:
         st.error(t("staff_busy", lang, detail=literal.markdown(literal.without_folders(str(busy)[:200]))))
         return
@@ -149,11 +197,11 @@ def rollback_form() -> None:
             confirmed = st.checkbox(t("staff_confirm_rollback", lang))
             go = st.form_submit_button(t("staff_rollback_button", lang))
         if go and not (confirmed and person.strip()):
-            st.warning(t("staff_person", lang) + " · " + t("staff_confirm_rollback", lang))
+            st.warning(t("staff_need_name_and_confirm", lang))
         elif go:
             try:
-                with st.spinner(t("staff_rolling_back", lang, load_id=chosen["load_id"])):
-                    load_id = publish.rollback(chosen["load_id"], person, comment)
+                with st.status(t("staff_rolling_back", lang, load_id=chosen["load_id"]), expanded=True) as status:
+                    load_id = publish.rollback(chosen["load_id"], person, comment, progress=step_writer(status))
             except DatabaseBusy as busy:
                 st.error(t("staff_busy", lang, detail=literal.markdown(literal.without_folders(str(busy)[:200]))))
                 return

@@ -5,12 +5,35 @@ import polars as pl
 
 from mirador import formatting
 from mirador.i18n import criterion_label, indicator_label, indicator_unit, institution_label, t, vocab_label
+from mirador.staff import publish
 from mirador.staff.publish import PROBLEM_COLUMNS
+
+# The pipeline's progress descriptions (etl/pipeline.py, English) -> ui_strings keys; a
+# description that ends in a file name keeps it ({name}). An unknown one is shown as it comes.
+PIPELINE_STEPS = {"read ": "staff_step_read", "validated": "staff_step_validated",
+                  "derived figures and marts": "staff_step_marts", "boundaries": "staff_step_boundaries",
+                  "wrote ": "staff_step_wrote"}
+OWN_STEPS = {publish.STEP_UNPACKED: "staff_step_unpacked", publish.STEP_INTERNAL: "staff_step_internal",
+             publish.STEP_SWAPPED: "staff_step_swapped", publish.STEP_INTERNAL_KEPT: "staff_step_internal_kept"}
+CHANGES = ("new", "changed", "gone")
+
+
+def step_label(description: str, lang: str) -> str:
+    """A progress step in the reader's language."""
+    if description in OWN_STEPS:
+        return t(OWN_STEPS[description], lang)
+    for prefix, key in PIPELINE_STEPS.items():
+        if description == prefix or (prefix.endswith(" ") and description.startswith(prefix)):
+            return t(key, lang, name=description[len(prefix):] if prefix.endswith(" ") else "")
+    return description
 
 
 def problems_table(problems: pl.DataFrame, lang: str) -> pl.DataFrame:
-    """The check report with its headers in `lang` (the problem texts are the ETL's, in English)."""
-    return problems.rename({c: t(f"staff_col_{c}", lang) for c in PROBLEM_COLUMNS})
+    """The check report with its headers in `lang`. What was expected is the ETL's text, which
+    is written in English in many places of etl/; its header says so."""
+    headers = {c: t(f"staff_col_{c}", lang) for c in PROBLEM_COLUMNS}
+    headers["expected"] = t("staff_col_expected_english", lang)
+    return problems.rename(headers)
 
 
 def _shown_value(kind: str, item: str, raw: str | None, lang: str) -> str | None:
@@ -60,7 +83,8 @@ def history_table(log: pl.DataFrame, lang: str) -> pl.DataFrame:
     return pl.DataFrame([{
         t("staff_col_load", lang): r["load_id"],
         t("staff_col_when", lang): formatting.datetime(r["loaded_at"], lang),
-        t("staff_col_action", lang): r["action"] + (f" → {r['restored_from']}" if r["restored_from"] else ""),
+        t("staff_col_action", lang): t(f"staff_action_{r['action']}", lang)
+        + (f" → {r['restored_from']}" if r["restored_from"] else ""),
         t("staff_col_who", lang): r["person"],
         t("staff_comment", lang): r["comment"],
         t("staff_col_file", lang): r["source"].rsplit("/", 1)[-1],  # never the server's folders
@@ -72,3 +96,21 @@ def version_label(row: dict, lang: str) -> str:
     who = row["person"] or row["source"].rsplit("/", 1)[-1]
     return t("staff_version_label", lang, load_id=row["load_id"], when=formatting.datetime(row["loaded_at"], lang),
              who=who)
+
+
+def internal_counts_table(counts: pl.DataFrame, lang: str) -> pl.DataFrame:
+    """Per institution: internal recommendations published -> in the upload, new / changed / gone."""
+    return counts.with_columns(
+        pl.col("iso3").map_elements(lambda iso3: institution_label(iso3, lang), return_dtype=pl.String)
+    ).rename({"iso3": t("staff_col_institution", lang), "n_published": t("staff_col_internal_published", lang),
+              "n_candidate": t("staff_col_internal_candidate", lang), "new": t("staff_col_new", lang),
+              "changed": t("staff_col_changed", lang), "gone": t("staff_col_gone", lang)})
+
+
+def internal_ids_table(changes: pl.DataFrame, lang: str) -> pl.DataFrame:
+    """One row per internal recommendation that is new, changed or gone, by id."""
+    return pl.DataFrame({
+        t("staff_col_institution", lang): [institution_label(iso3, lang) for iso3 in changes["iso3"]],
+        t("staff_col_internal_id", lang): changes["recommendation_id"],
+        t("staff_col_change", lang): [t(f"staff_change_{c}", lang) for c in changes["change"]],
+    }, schema={t(k, lang): pl.String for k in ("staff_col_institution", "staff_col_internal_id", "staff_col_change")})

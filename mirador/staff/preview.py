@@ -9,16 +9,21 @@ handle is never touched). Three views, each a tidy frame:
   internal ones are in no published figure, issue 12);
 - `headline_moves`: per institution, the headline figures whose value moves.
 The database holds no trace of internal recommendations (neither records nor counts), so
-every figure compared here is a public one: what publishing would show.
+every figure compared here is a public one: what publishing would show. `compare` adds the
+internal ones, counted apart, from mirador.staff.internal (never from the database).
 """
 from __future__ import annotations
 
+import time
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import duckdb
 import polars as pl
+
+from mirador.staff import internal
 
 TABLES = ("mart_indicator_values", "mart_autonomy_cells", "mart_public_recommendations",
           "mart_recommendation_counts", "mart_implementation_by_age", "mart_autonomy_scores")
@@ -142,3 +147,42 @@ def headline_sentences(moves: pl.DataFrame, lang: str) -> list[str]:
             f"{formatting.value(row['old'], measure_unit(row['measure']), lang)} → "
             f"{formatting.value(row['new'], measure_unit(row['measure']), lang)}"
             for row in moves.iter_rows(named=True)]
+
+
+@dataclass
+class Comparison:
+    """Everything the preview shows. `internal_changes` is None when the internal
+    recommendations of the published version are not known."""
+    headlines: pl.DataFrame
+    recommendations: pl.DataFrame
+    values: pl.DataFrame
+    internal_counts: pl.DataFrame
+    internal_changes: pl.DataFrame | None
+
+
+# Parts of the comparison, in order, as told to `progress` (the page names them).
+PARTS = ("headlines", "recommendations", "values", "internal")
+
+
+def compare(published: Path | None, candidate: Path, candidate_internal: pl.DataFrame,
+            progress: Callable[[str, float], None] | None = None) -> Comparison:
+    """The whole preview of publishing `candidate` over `published`, part by part."""
+    def part(name: str, fn, *args):
+        start = time.perf_counter()
+        out = fn(*args)
+        if progress:
+            progress(name, time.perf_counter() - start)
+        return out
+
+    headlines = part("headlines", headline_moves, published, candidate)
+    recommendations = part("recommendations", recommendation_changes, published, candidate)
+    values = part("values", value_changes, published, candidate)
+
+    def internal_side():
+        now = (internal.published_records(published) if published is not None
+               else pl.DataFrame(schema=internal.RECORD_SCHEMA))
+        changed = internal.changes(now, candidate_internal)
+        return internal.counts(now, candidate_internal, changed), changed
+
+    internal_counts, internal_changes = part("internal", internal_side)
+    return Comparison(headlines, recommendations, values, internal_counts, internal_changes)

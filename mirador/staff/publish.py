@@ -5,7 +5,9 @@ candidate database (never the published one): the same problems, and the candida
 what the preview compares and what publishing swaps in. Publishing and rolling back use
 `etl.load.restore_database`: the same lock and atomic swap as every load, the load
 history carried over, who and why recorded in `load_notes` (not in the public load_log),
-and the last N published files kept beside the database for a rollback.
+and the last N published files kept beside the database for a rollback. The upload's internal
+recommendations, which the database never holds, are kept beside it for the staff page
+(mirador.staff.internal), one file per published load.
 """
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ import json
 import os
 import shutil
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,11 +26,14 @@ from etl import pipeline
 from etl.load import LoadLogEntry, kept_versions, restore_database
 from etl.problems import Problem
 from mirador import paths
-from mirador.staff import upload
+from mirador.staff import internal, upload
 
 KEEP_VERSIONS_ENV = "MIRADOR_KEEP_VERSIONS"
 DEFAULT_KEEP_VERSIONS = 5
-PROBLEM_COLUMNS = ("file", "sheet", "row", "column", "value", "expected")
+PROBLEM_COLUMNS = ("file", "sheet", "row", "column", "value", "expected", "more_rows")
+# Steps this module reports to `progress` besides the pipeline's own (the page names them).
+STEP_UNPACKED, STEP_INTERNAL = "unpacked", "internal recommendations"
+STEP_SWAPPED, STEP_INTERNAL_KEPT = "swapped", "internal recommendations kept"
 
 
 @dataclass
@@ -40,6 +46,7 @@ class Candidate:
     problems: list[Problem] = field(default_factory=list)
     refused: upload.UploadRefused | None = None
     warnings: list[str] = field(default_factory=list)
+    internal: pl.DataFrame | None = None  # internal recommendation records of a clean upload
     file_id: str = ""  # the uploader's id of the file, so a rerun does not check it again
 
     @property
@@ -61,8 +68,9 @@ def published_path() -> Path:
 def check_upload(file_name: str, data: bytes, progress: pipeline.Progress | None = None) -> Candidate:
     """Unpack, check and (when clean) build a candidate database. Writes nothing published."""
     candidate = Candidate(file_name, Path(tempfile.mkdtemp(prefix="mirador-staff-")))
+    step = _Steps(progress)
     try:
-        candidate.source = upload.save_upload(file_name, data, candidate.work_dir / "upload")
+        candidate.source = step(STEP_UNPACKED, upload.save_upload, file_name, data, candidate.work_dir / "upload")
     except upload.UploadRefused as refused:
         candidate.refused = refused
         return candidate
@@ -70,7 +78,23 @@ def check_upload(file_name: str, data: bytes, progress: pipeline.Progress | None
                           wait_seconds=0)
     candidate.problems, candidate.warnings = list(result.problems), list(result.warnings)
     candidate.db = result.db_path if result.ok else None
+    if candidate.ok:  # the marts dropped them: read them from the same validated input
+        candidate.internal = step(STEP_INTERNAL, internal.from_source, candidate.source)
     return candidate
+
+
+class _Steps:
+    """Runs one step and tells `progress` its name and how long it took."""
+
+    def __init__(self, progress: pipeline.Progress | None):
+        self.progress = progress
+
+    def __call__(self, name: str, fn, *args, **kwargs):
+        start = time.perf_counter()
+        out = fn(*args, **kwargs)
+        if self.progress:
+            self.progress(name, time.perf_counter() - start)
+        return out
 
 
 def discard(candidate: Candidate | None) -> None:
@@ -81,12 +105,14 @@ def discard(candidate: Candidate | None) -> None:
 def problems_frame(problems: list[Problem]) -> pl.DataFrame:
     """One row per problem, the columns of PROBLEM_COLUMNS (the page translates the headers)."""
     rows = [{"file": p.file, "sheet": p.sheet, "row": p.row, "column": p.column, "value": p.value,
-             "expected": p.expected + (f" (+{p.more_rows:,})" if p.more_rows else "")} for p in problems]
+             "expected": p.expected, "more_rows": p.more_rows or None} for p in problems]
     return pl.DataFrame(rows, schema={"file": pl.String, "sheet": pl.String, "row": pl.Int64,
-                                      "column": pl.String, "value": pl.String, "expected": pl.String})
+                                      "column": pl.String, "value": pl.String, "expected": pl.String,
+                                      "more_rows": pl.Int64})
 
 
-def publish(candidate: Candidate, person: str, comment: str, target: Path | None = None) -> int:
+def publish(candidate: Candidate, person: str, comment: str, target: Path | None = None,
+            progress: pipeline.Progress | None = None) -> int:
     """Swap the checked candidate in as the published database; return its load id."""
     if not candidate.ok:
         raise ValueError("only a candidate without problems can be published")
@@ -95,11 +121,17 @@ def publish(candidate: Candidate, person: str, comment: str, target: Path | None
     entry = LoadLogEntry(source_path=candidate.file_name, files=json.loads(source_log["files"]), row_counts={},
                          warnings=json.loads(source_log["warnings"]), person=person.strip(),
                          comment=comment.strip() or None)
-    restore_database(target, candidate.db, entry, keep_versions=keep_versions())
-    return current_load_id(target)
+    step = _Steps(progress)
+    step(STEP_SWAPPED, restore_database, target, candidate.db, entry, keep_versions=keep_versions())
+    load_id = current_load_id(target)
+    if candidate.internal is not None:
+        step(STEP_INTERNAL_KEPT, internal.keep_for_load, target, load_id, candidate.internal)
+    _prune_internal(target, load_id)
+    return load_id
 
 
-def rollback(load_id: int, person: str, comment: str, target: Path | None = None) -> int:
+def rollback(load_id: int, person: str, comment: str, target: Path | None = None,
+             progress: pipeline.Progress | None = None) -> int:
     """Publish kept version `load_id` again (as a new load); return the new load id."""
     target = Path(target) if target is not None else paths.db_path()
     kept = dict(kept_versions(target))
@@ -108,8 +140,16 @@ def rollback(load_id: int, person: str, comment: str, target: Path | None = None
     entry = LoadLogEntry(source_path=f"rollback to load {load_id}", files=[], row_counts={}, warnings=[],
                          person=person.strip(), comment=comment.strip() or None, action="rollback",
                          restored_from=load_id)
-    restore_database(target, kept[load_id], entry, keep_versions=keep_versions())
-    return current_load_id(target)
+    step = _Steps(progress)
+    step(STEP_SWAPPED, restore_database, target, kept[load_id], entry, keep_versions=keep_versions())
+    new_id = current_load_id(target)
+    step(STEP_INTERNAL_KEPT, internal.carry_over, target, load_id, new_id)
+    _prune_internal(target, new_id)
+    return new_id
+
+
+def _prune_internal(target: Path, current: int) -> None:
+    internal.prune(target, {current, *(kept_id for kept_id, _ in kept_versions(target))})
 
 
 def _attached(path: Path) -> duckdb.DuckDBPyConnection:

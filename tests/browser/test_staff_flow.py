@@ -20,6 +20,7 @@ pytestmark = pytest.mark.browser
 PASSWORD = "workshop password 2026"
 STAFF_VALUE = 4321  # Peru's NPM staff in every year of the good upload: a figure no card shows otherwise
 INPUT = REPO_ROOT / "data" / "input"
+MADE_INTERNAL = "PER-2016-0001"  # public in the bundled data; the good upload marks it internal
 
 
 def zip_bytes(files: dict[str, str]) -> bytes:
@@ -30,10 +31,19 @@ def zip_bytes(files: dict[str, str]) -> bytes:
     return buffer.getvalue()
 
 
-def bundled_with(observations: str) -> dict[str, str]:
+def bundled_with(observations: str, recommendations: str | None = None) -> dict[str, str]:
     files = {p.name: p.read_text(encoding="utf-8") for p in INPUT.glob("*.csv")}
     files["observations.csv"] = observations
+    if recommendations is not None:
+        files["recommendations.csv"] = recommendations
     return files
+
+
+def with_one_made_internal(recommendations: str) -> str:
+    pattern = rf"^({MADE_INTERNAL},(?:[^,]*,){{7}})yes,"  # is_public is the 9th column
+    edited, n = re.subn(pattern, r"\g<1>no,", recommendations, flags=re.MULTILINE)
+    assert n == 1
+    return edited
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +54,8 @@ def uploads(tmp_path_factory) -> dict[str, Path]:
     assert n >= 5
     bad = observations.replace("PER,2020,npm_staff,6,", "PER,2020,npm_staff,seis,", 1)
     assert bad != observations
-    (folder / "peru_staff.zip").write_bytes(zip_bytes(bundled_with(good)))
+    recommendations = with_one_made_internal((INPUT / "recommendations.csv").read_text(encoding="utf-8"))
+    (folder / "peru_staff.zip").write_bytes(zip_bytes(bundled_with(good, recommendations)))
     (folder / "with_errors.zip").write_bytes(zip_bytes(bundled_with(bad)))
     return {"good": folder / "peru_staff.zip", "bad": folder / "with_errors.zip"}
 
@@ -115,7 +126,8 @@ def test_staff_page_whole_flow(staff_server, browser, uploads, screenshots_dir):
     with page.expect_download() as report:
         page.get_by_role("button", name="Descargar los problemas (CSV)").click()
     report_text = Path(report.value.path()).read_text(encoding="utf-8-sig")
-    assert report_text.splitlines()[0] == "Archivo;Hoja;Fila;Columna;Valor;Se esperaba"
+    assert report_text.splitlines()[0] == ("Archivo;Hoja;Fila;Columna;Valor;Se esperaba (texto en inglés);"
+                                           "Otras filas con el mismo problema")
     assert "observations.csv" in report_text and "seis" in report_text
     assert page.get_by_role("button", name="Publicar").count() == 0
     assert db.read_bytes() == before
@@ -127,7 +139,22 @@ def test_staff_page_whole_flow(staff_server, browser, uploads, screenshots_dir):
     settle(page, "Sin problemas: revise el cambio antes de publicar.")
     headline = page.locator('[data-testid="stMarkdownContainer"] li').filter(has_text="Personal del MNP")
     assert any("Perú" in line and f"→ {staff_figure()}" in line for line in headline.all_inner_texts())
-    headline.first.scroll_into_view_if_needed()
+    # Each step of the check and of the preview was named, in Spanish, as it finished.
+    for step in ("Revisión de cada valor", "Base candidata construida (aún no publicada)",
+                 "Recomendaciones internas leídas (solo personal)",
+                 "Comparación: Recomendaciones internas (solo personal)"):
+        assert page.get_by_text(step, exact=False).count() >= 1, step
+    assert page.get_by_text("Comparación lista").count() == 1  # the preview's progress, finished
+    # Internal recommendations: a section of their own, counted apart; the one made internal is
+    # the only change (the published side is known: the server's database came from data/input).
+    internal = page.get_by_role("heading", name="Recomendaciones internas (solo personal)")
+    assert internal.count() == 1
+    assert page.get_by_text("Solo en esta página.").count() == 1
+    ids = page.get_by_text("Recomendaciones internas nuevas, cambiadas o retiradas, por identificador (1)")
+    assert ids.count() == 1
+    ids.click()
+    page.wait_for_timeout(500)
+    internal.scroll_into_view_if_needed()
     page.screenshot(path=str(screenshots_dir / "staff_preview_es.png"), full_page=True)
 
     # Publish needs a name and the confirmation.
