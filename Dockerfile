@@ -26,8 +26,8 @@ RUN if [ "$WITH_CHROMIUM" = "1" ]; then \
     fi
 
 RUN useradd --create-home --uid 10001 --shell /usr/sbin/nologin mirador \
-    && mkdir -p /srv/published \
-    && chown mirador:mirador /srv/published
+    && mkdir -p /srv/published /srv/staff-internal \
+    && chown mirador:mirador /srv/published /srv/staff-internal
 
 WORKDIR /app
 COPY requirements.txt ./

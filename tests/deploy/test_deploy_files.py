@@ -171,6 +171,18 @@ def test_dashboards_mount_the_published_folder_read_only_and_staff_read_write(se
     assert Path(db).parent == Path(dash_target) == Path(staff_target)
 
 
+def test_internal_recommendations_sit_where_only_the_staff_server_mounts(services):
+    """The staff preview keeps internal records in MIRADOR_INTERNAL_DIR (mirador/staff/internal.py):
+    a volume of the staff server alone, outside the published folder the readers mount."""
+    staff = services["staff"]
+    folder = re.search(r"MIRADOR_INTERNAL_DIR: (\S+)", staff)
+    assert folder, "the staff server must name its internal folder"
+    mount = re.search(r"source: (\S+)\s+target: " + re.escape(folder.group(1)) + r"\s", staff)
+    assert mount and mount.group(1) != "published"
+    assert mount.group(1) not in services["dashboard"] and folder.group(1) not in services["dashboard"]
+    assert not Path(folder.group(1)).is_relative_to(Path(published_mount(staff)[0]))
+
+
 def test_only_the_staff_server_has_a_password_and_one_replica(services):
     assert "MIRADOR_ADMIN_PASSWORD_HASH" not in services["dashboard"]
     assert "env_file" not in services["dashboard"]
