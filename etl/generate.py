@@ -21,9 +21,11 @@ Usage::
 
     python -m etl.generate                      # rewrite data/input/ (byte-identical)
     python -m etl.generate --out DIR --institutions 80 --recommendations 1000000
-    python -m etl.generate --boundaries         # rebuild data/boundaries/ from world-atlas
+    python -m etl.generate --boundaries         # rebuild data/boundaries/countries.geojson from world-atlas
 
 Large sets keep the nine real institutions (with their sourced rows) and add
+illustrative ones for real countries that have designated an NPM (``EXTRA_NPM_COUNTRIES``,
+taken in a fixed order; names and currency from ``catalogue/countries.csv``); past those,
 synthetic ones with user-assigned ISO codes ``XAA``, ``XAB``, ... (currency ``XTS``).
 Every draw goes through ``numpy.random.Generator.random`` (PCG64, fixed seed) and
 values are formatted by hand, so the output is the same bytes on every run.
@@ -40,6 +42,8 @@ from pathlib import Path
 
 import numpy as np
 import polars as pl
+
+import catalogue
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = REPO_ROOT / "data"
@@ -302,6 +306,17 @@ COUNTRY_NAMES = {  # es, pt, en (as in catalogue/countries.csv)
     "PRT": ("Portugal", "Portugal", "Portugal"), "ESP": ("España", "Espanha", "Spain"),
     "URY": ("Uruguay", "Uruguai", "Uruguay"),
 }
+# Extra institutions for large test sets (`--institutions N`): OPCAT states parties that
+# have designated a National Preventive Mechanism, by region. Only the countries are real.
+EXTRA_NPM_COUNTRIES = {
+    "europe": ("ALB", "ARM", "AUT", "AZE", "BEL", "BIH", "BGR", "HRV", "CYP", "CZE", "DNK", "EST", "FIN",
+               "FRA", "GEO", "DEU", "GRC", "HUN", "ISL", "ITA", "LIE", "LTU", "LUX", "MLT", "MDA", "MNE",
+               "NLD", "MKD", "NOR", "POL", "ROU", "SRB", "SVN", "SWE", "CHE", "UKR", "GBR", "TUR"),
+    "africa": ("BEN", "BFA", "BDI", "CIV", "MDG", "MLI", "MRT", "MUS", "MAR", "MOZ", "NER", "NGA", "RWA",
+               "SEN", "ZAF", "TGO", "TUN"),
+    "asia_pacific": ("AUS", "NZL", "MNG", "LKA", "KAZ", "KGZ", "MDV", "LBN", "PHL"),
+    "americas": ("ARG", "BOL", "BRA", "GTM", "HND", "NIC", "PRY"),
+}
 CURRENCY = {"CHL": "CLP", "CRI": "CRC", "ECU": "USD", "MEX": "MXN", "PAN": "PAB", "PER": "PEN",
             "PRT": "EUR", "ESP": "EUR", "URY": "UYU"}
 
@@ -398,6 +413,14 @@ def start_year(inst: dict) -> int:
     return int(inst["npm_designation_date"][:4]) + 1
 
 
+def extra_country_codes(n: int) -> list[str]:
+    """The first `n` extra institutions: real NPM countries, one region after another in
+    turn (so a set of 30 already spans four regions), then user-assigned codes."""
+    by_region = [list(codes) for codes in EXTRA_NPM_COUNTRIES.values()]
+    order = [region[i] for i in range(max(map(len, by_region))) for region in by_region if i < len(region)]
+    return order[:n] + synthetic_codes(n - len(order)) if n > len(order) else order[:n]
+
+
 def synthetic_codes(n: int) -> list[str]:
     letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
     codes = [f"X{a}{b}" for a in letters for b in letters]
@@ -436,26 +459,45 @@ def nine_institution_rows(facts_ix) -> list[dict[str, str]]:
     return rows
 
 
+def _extra_names(code: str) -> dict[str, str]:
+    """Names of an extra institution: a real country's from the catalogue, else synthetic."""
+    country = {r["iso3"]: r for r in catalogue.countries()}.get(code)
+    if country is None:
+        return {"country_name_es": f"País sintético {code}", "country_name_pt": f"País sintético {code}",
+                "country_name_en": f"Synthetic country {code}",
+                "institution_name": f"Defensoría sintética {code}",
+                "institution_name_en": f"Synthetic Ombuds institution {code}",
+                "npm_unit_name": f"Mecanismo Nacional de Prevención {code}", "currency": "XTS",
+                "note": "Synthetic institution for benchmarking; not a real country"}
+    return {"country_name_es": country["name_es"], "country_name_pt": country["name_pt"],
+            "country_name_en": country["name_en"],
+            "institution_name": f"Mecanismo Nacional de Prevención (ilustrativo) — {country['name_es']}",
+            "institution_name_en": f"National Preventive Mechanism (illustrative) — {country['name_en']}",
+            "npm_unit_name": f"Mecanismo Nacional de Prevención — {country['name_es']}",
+            "currency": country["currency"] or "XTS",
+            "note": "Illustrative institution for testing many NPMs: the country is real, "
+                    "its name, dates and values are generated"}
+
+
 def synthetic_institutions(codes: list[str], d: Draws) -> tuple[list[dict[str, str]], dict[str, dict]]:
     rows, profiles = [], {}
     for code in codes:
         ratified = dt.date(2003, 1, 1) + dt.timedelta(days=int(d.u() * 365 * 12))
         designated = ratified + dt.timedelta(days=int(90 + d.u() * 365 * 4))
         operational = designated + dt.timedelta(days=int(d.u() * 365 * 3))
+        names = _extra_names(code)
         rows.append({
-            "iso3": code, "country_name_es": f"País sintético {code}",
-            "country_name_pt": f"País sintético {code}", "country_name_en": f"Synthetic country {code}",
-            "institution_name": f"Defensoría sintética {code}",
-            "institution_name_en": f"Synthetic Ombuds institution {code}",
-            "npm_unit_name": f"Mecanismo Nacional de Prevención {code}",
+            "iso3": code, "country_name_es": names["country_name_es"],
+            "country_name_pt": names["country_name_pt"], "country_name_en": names["country_name_en"],
+            "institution_name": names["institution_name"], "institution_name_en": names["institution_name_en"],
+            "npm_unit_name": names["npm_unit_name"],
             "npm_type": "ombuds_institution" if d.u() < 0.75 else "national_human_rights_commission",
-            "currency": "XTS", "opcat_ratification_date": ratified.isoformat(),
+            "currency": names["currency"], "opcat_ratification_date": ratified.isoformat(),
             "opcat_ratification_precision": "day",
             "npm_designation_date": designated.isoformat(), "npm_designation_precision": "day",
-            "npm_designation_instrument": f"Synthetic law {code}/{designated.year}",
+            "npm_designation_instrument": f"Illustrative instrument {code}/{designated.year}",
             "npm_operational_date": operational.isoformat(), "npm_operational_precision": "day",
-            "data_status": "illustrative", "source": ILLUSTRATIVE_SOURCE,
-            "note": "Synthetic institution for benchmarking; not a real country",
+            "data_status": "illustrative", "source": ILLUSTRATIVE_SOURCE, "note": names["note"],
         })
         scale = 10 ** (d.u() * 4)  # currency units per USD
         pop = 1.0 + d.u() * 60.0
@@ -794,7 +836,7 @@ def build_tables(n_institutions: int = 9, n_recommendations: int | None = None) 
     if n_institutions < 9:
         raise ValueError("--institutions must be at least 9 (the nine real ones are always kept)")
     if n_institutions > 9:
-        syn_rows, syn_profiles = synthetic_institutions(synthetic_codes(n_institutions - 9), Draws(SEED + 1))
+        syn_rows, syn_profiles = synthetic_institutions(extra_country_codes(n_institutions - 9), Draws(SEED + 1))
         institutions += syn_rows
         profiles.update(syn_profiles)
     inst_by_iso = {i["iso3"]: i for i in institutions}
@@ -838,12 +880,14 @@ def write_tables(tables: dict[str, pl.DataFrame], out: Path) -> dict[str, int]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m etl.generate", description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=None, help="output folder (default: data/input)")
-    parser.add_argument("--institutions", type=int, default=9, help="institutions (>= 9; extra are synthetic)")
+    parser.add_argument("--institutions", type=int, default=9,
+                        help="institutions (>= 9; the next 71 are illustrative NPMs of real countries, "
+                             "then synthetic)")
     parser.add_argument("--recommendations", type=int, default=None,
                         help="exact number of record-level recommendations (default: a few hundred "
                              "per institution and year)")
     parser.add_argument("--boundaries", action="store_true",
-                        help="rebuild data/boundaries/nine_countries.geojson from world-atlas and exit")
+                        help="rebuild data/boundaries/countries.geojson from world-atlas and exit")
     parser.add_argument("--quiet", action="store_true")
     args = parser.parse_args(argv)
     if args.boundaries:

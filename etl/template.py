@@ -61,8 +61,8 @@ def allowed_values(column: Column) -> str:
         return "; ".join(f"{r['code']} ({r['label_en']} / {r['label_es']} / {r['label_pt']})"
                          for r in catalogue.vocabulary() if r["domain"] == column.vocabulary)
     if column.type == COUNTRY:
-        return "; ".join(f"{r['iso3']} ({r['name_en']} / {r['name_es']} / {r['name_pt']})"
-                         for r in catalogue.countries())
+        # Every country of the world is too long for one cell: the list closes the sheet.
+        return COUNTRY_LIST_NOTE
     if column.type == CATALOGUE:
         return "; ".join(sorted(set(parse.catalogue_ids(column.catalogue).values())))
     parts = []
@@ -71,6 +71,16 @@ def allowed_values(column: Column) -> str:
     if column.maximum is not None:
         parts.append(f"<= {column.maximum:g}")
     return ", ".join(parts)
+
+
+COUNTRY_LIST_NOTE = ("ISO 3166-1 alpha-3 code or the country's name, e.g. CHL / Chile (list at the end "
+                     "of this sheet) / código ISO o nombre del país (lista al final) / código ISO ou nome "
+                     "do país (lista no final)")
+COUNTRY_LIST_HEADER = ("countries / países / países", "iso3", "English", "español", "português")
+
+
+def country_rows() -> list[tuple[str, ...]]:
+    return [("", r["iso3"], r["name_en"], r["name_es"], r["name_pt"]) for r in catalogue.countries()]
 
 
 def _every_word(row: dict[str, str]) -> list[str]:
@@ -113,6 +123,10 @@ def write_template(out: str | Path) -> Path:
     readme.write_row(header_at, 0, README_HEADER, bold)
     for offset, row in enumerate(readme_rows(), start=1):
         readme.write_row(header_at + offset, 0, row, table_row if not row[1] else wrap)
+    countries_at = header_at + len(readme_rows()) + 2
+    readme.write_row(countries_at, 0, COUNTRY_LIST_HEADER, table_row)
+    for offset, row in enumerate(country_rows(), start=1):
+        readme.write_row(countries_at + offset, 0, row, wrap)
     for col, width in enumerate((22, 28, 24, 14, 60, 50, 50, 50)):
         readme.set_column(col, col, width)
     readme.freeze_panes(header_at + 1, 2)

@@ -39,6 +39,7 @@ VOCAB_COLUMNS = {
     "data_status": "data_status", "npm_type": "npm_type", "response": "response",
 }
 MAX_SOURCES_SHOWN = 3
+MANY_MISSING_LISTED = 12  # more institutions without data than this: counted, listed on request
 
 # How a missing cell reads in every table: blank (the column says what is missing).
 MISSING_CELL = ""
@@ -400,6 +401,28 @@ def lazy_section(param: str, lang: str, *, open_with: Sequence[str] = ()) -> boo
     return is_open
 
 
+def chart_ends(n_institutions: int, lang: str, container=None) -> int | None:
+    """How many institutions a ranking chart draws at each end: None (all) for up to a dozen
+    or when the reader turns on "show all" (a toggle drawn only past a dozen, kept in the
+    URL as `all=1`); else `figures.CHART_ENDS` (`SCREEN_ENDS` in presentation mode), the
+    rest on request."""
+    from mirador import figures, presentation, state
+    if n_institutions <= figures.MANY_INSTITUTIONS:
+        return None
+    if presentation.is_on():  # no widgets there: a link with all=1 still draws all
+        return None if state.url_values("all") == ["1"] else figures.SCREEN_ENDS
+    show_all = state.toggle("all", t("show_all_institutions", lang, n=fmt.integer(n_institutions, lang)),
+                            help=t("show_all_institutions_help", lang), container=container)
+    return None if show_all else figures.CHART_ENDS
+
+
+def panel_ends(ranking_ends: int | None) -> int | None:
+    """Small multiples and line charts: fewer at each end than a ranking (each takes a panel
+    or a colour of its own), and all of them whenever the rankings draw all."""
+    from mirador import figures
+    return None if ranking_ends is None else figures.PANEL_ENDS
+
+
 # --------------------------------------------------------------------------- banners and notes
 BANNER_KINDS = ("indicator", "context", "autonomy", "recommendation")  # order in the sentence
 
@@ -465,7 +488,13 @@ def missing_data_note(expected_iso3: Sequence[str], data: pl.DataFrame, year: in
         rows = data if value_col not in data.columns else data.filter(pl.col(value_col).is_not_null())
         present = set(rows["iso3"].to_list())
     missing = [c for c in expected_iso3 if c not in present]
-    if missing:
+    if missing and len(missing) > MANY_MISSING_LISTED:
+        # Past a dozen, one sentence each would bury the chart: a count, the reasons on request.
+        st.caption(t("missing_many", lang, n=fmt.integer(len(missing), lang),
+                     total=fmt.integer(len(expected_iso3), lang)))
+        with st.expander(t("missing_many_list", lang, n=fmt.integer(len(missing), lang))):
+            st.markdown("\n".join(f"- {reason}" for reason in missing_reasons(missing, year, lang)))
+    elif missing:
         st.caption("ℹ️ " + " ".join(missing_reasons(missing, year, lang)))
     return missing
 

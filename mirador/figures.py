@@ -17,6 +17,7 @@ import functools
 import json
 import math
 import statistics
+from dataclasses import dataclass
 from typing import Sequence
 
 import plotly.graph_objects as go
@@ -43,11 +44,12 @@ SEPARATORS = {"es": ",.", "pt": ",\u00a0", "en": ".,"}  # plotly: decimal then t
 # Hatch drawn OVER the bar colour (plotly's default replaces the fill and washes colours out).
 HATCH = dict(fillmode="overlay", fgcolor="#000000", fgopacity=0.35, size=8, solidity=0.25)
 
-# Map panels: (lon range, lat range) of the two regions.
+# Map panels: (lon range, lat range). The default pair, for the nine: the Americas and Iberia.
 MAP_PANELS = {
     "americas": {"lon": (-119.0, -34.0), "lat": (-56.5, 33.5)},  # Mexico to Cape Horn, Galápagos to Uruguay
     "iberia": {"lon": (-10.0, 4.5), "lat": (35.6, 44.0)},
 }
+MAP_DEFAULT_PANELS = (("americas", 110), ("iberia", 50))  # (panel, plotly base-map resolution)
 # The panels are stacked, the Americas above Iberia: side by side, a phone (390 px) gave each
 # about 170 px. Stacked, each panel has the chart's whole width: on a phone the Americas are
 # width-limited (~330 px), at 1440 px both are height-limited. Row shares of the plot height
@@ -62,8 +64,33 @@ MAP_ROW_SPACING = 0.07  # room for the Iberia panel's title between the two
 # whole palette); units with a natural ceiling use all of it.
 FULL_SCALE_UNITS = {"percent": (0.0, 100.0), "score": (0.0, 100.0)}
 MAP_COLOURBAR_PX = 62  # horizontal colour bar under the maps: bar, ticks and its title
-MAP_PLOT_PX = 700  # height of both map panels; the figure adds title, legend and notes
-SMALL_COUNTRY_DEG2 = 20.0  # bounding box (degrees squared) under which a country gets a dot
+MAP_PLOT_PX = 700  # height of both default map panels; the figure adds title, legend and notes
+# Other sets of countries (`map_panels`): a panel per region group of catalogue/countries.csv
+# `region`, in this order, each fitted to its countries; at most MAP_MAX_PANELS (Europe and
+# Africa, which share longitudes, merge first), else one world panel fitted to them all.
+# Two: three stacked panels in a 16:9 slide or a 1000 px page left each one a stamp.
+MAP_REGION_GROUPS = {"americas": "americas", "europe": "europe", "africa": "africa",
+                     "asia": "asia_pacific", "oceania": "asia_pacific"}
+MAP_REGION_ORDER = ("americas", "europe", "europe_africa", "africa", "asia_pacific")
+MAP_MAX_PANELS = 2
+# Mercator grows without bound towards the poles: a fitted panel stops here (Cape Horn and
+# the North Cape are inside; Svalbard and the Antarctic are not).
+MAP_LAT_LIMITS = (-60.0, 75.0)
+MAP_PAD_SHARE, MAP_PAD_MIN_DEG = 0.03, 1.5  # margin around a fitted panel's countries
+MAP_FINE_SPAN_DEG = 40.0  # a fitted panel at most this wide (degrees) uses the 1:50m base map
+# A country's far islands and overseas parts (Easter Island, the Canaries, French Guiana at
+# 15 % of metropolitan France, Alaska) do not stretch a fitted panel; parts within
+# MAP_CORE_NEAR_DEG of its largest polygon's box (Tierra del Fuego, Sicily, Tasmania), or at
+# least MAP_CORE_LARGE_SHARE of its area (Indonesia's New Guinea), do.
+MAP_CORE_NEAR_DEG, MAP_CORE_LARGE_SHARE = 4.0, 0.3
+# Fitted stacked panels: the plot is as tall as the panels need at this width, within limits.
+MAP_PANEL_WIDTH_PX, MAP_PLOT_MIN_PX, MAP_PLOT_MAX_PX = 900, 420, 1000
+# A country whose core box is under this share of its panel's area gets a dot: 20 square
+# degrees on the Americas panel (Costa Rica, Panama), none on Iberia.
+MAP_SMALL_COUNTRY_SHARE = 0.0026
+# Dot diameter (px); smaller where a panel has many (Europe on a world panel), so they do not
+# cover one another.
+MAP_DOT_PX, MAP_DOT_CROWDED_PX, MAP_DOTS_CROWDED = 13, 8, 8
 
 
 # --------------------------------------------------------------------------- shared layout
@@ -180,12 +207,53 @@ def median(values: Sequence[float | None]) -> float | None:
     return statistics.median(present) if present else None
 
 
+# --------------------------------------------------------------------------- many institutions
+# Past a dozen institutions (the NPMs of the world, ~80) a chart of all of them is a wall of
+# labels: charts rank them and, unless the reader asks for all, draw only both ends.
+MANY_INSTITUTIONS = 12
+CHART_ENDS = 10  # rows kept at each end of a ranking (10 highest and 10 lowest)
+PANEL_ENDS = 6  # small multiples and lines: fewer, each needs a panel or a colour
+SCREEN_ENDS = 6  # presentation mode: a projector's 690 px holds about 13 two-line rows
+GAP_ROW = None  # in a trimmed ranking, where institutions were left out
+LINE_DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")  # as many as PANEL_ENDS
+
+
+def ranking_ends(ranked: Sequence[str], ends: int | None,
+                 keep: Sequence[str] = ()) -> tuple[list[str | None], int]:
+    """(rows, n left out): the first and last `ends` of `ranked` (highest first) and any of
+    `keep` at its rank, with GAP_ROW where rows were left out; all of them when `ends` is None
+    or the ranking is short."""
+    ranked = list(ranked)
+    if ends is None or len(ranked) <= 2 * ends:
+        return ranked, 0
+    wanted = set(keep)
+    kept_at = [i for i, c in enumerate(ranked) if i < ends or i >= len(ranked) - ends or c in wanted]
+    rows: list[str | None] = []
+    for previous, i in zip([-1, *kept_at], kept_at):
+        if i > previous + 1:
+            rows.append(GAP_ROW)
+        rows.append(ranked[i])
+    return rows, len(ranked) - len(kept_at)
+
+
+def ends_subtitle(key: str, ends: int, total: int, lang: str, subtitle: str | None = None) -> str:
+    """'10 highest and 10 lowest of 80 institutions' (`key` says which ends), after any subtitle."""
+    text = t(key, lang, n=fmt.integer(ends, lang), total=fmt.integer(total, lang))
+    return f"{subtitle} · {text}" if subtitle else text
+
+
+def gap_label(n_left_out: int, lang: str) -> str:
+    """The row standing for the institutions left out of a trimmed ranking."""
+    return t("chart_gap_row", lang, n=fmt.integer(n_left_out, lang))
+
+
 # --------------------------------------------------------------------------- ranking bars
 def ranking_bars(df: pl.DataFrame, *, title: str, unit: str, lang: str,
                  institutions: Sequence[str], value_col: str = "value",
                  n_col: str | None = None, n_label_key: str = "n_equals",
                  subtitle: str | None = None, show_median: bool = True,
-                 year_col: str | None = None) -> go.Figure:
+                 year_col: str | None = None, ends: int | None = None,
+                 keep: Sequence[str] = ()) -> go.Figure:
     """Horizontal bars, highest first, one per institution, peer median marked.
 
     `df`: iso3, <value_col>, data_status (and `n_col` for rates). Institutions
@@ -195,16 +263,29 @@ def ranking_bars(df: pl.DataFrame, *, title: str, unit: str, lang: str,
     label can collide with the peer-median line or run off a narrow chart.
     Illustrative values: hatched bars when the chart mixes them with sourced ones; when
     every value is illustrative, one note under the title instead.
+    `ends`: with more values than twice this, only the `ends` highest and lowest (and `keep`)
+    are drawn, a row saying how many are left out between them, the subtitle saying so; the
+    institutions without data are then left to the note under the chart. The peer median is
+    always that of every value.
     """
     rows = {r["iso3"]: r for r in df.iter_rows(named=True) if not fmt.is_missing(r[value_col])}
     present = sorted(rows, key=lambda c: rows[c][value_col])  # ascending: plotly draws bottom-up
     missing = [c for c in institutions if c not in rows]
-    order = missing[::-1] + present
-    labels = [institution_label(c, lang) for c in order]
+    order: list[str | None] = missing[::-1] + present
+    left_out = 0
+    if ends is not None and len(present) > 2 * ends:
+        highest_first, left_out = ranking_ends(present[::-1], ends, keep)
+        order = highest_first[::-1]
+        subtitle = ends_subtitle("chart_ends_high_low", ends, len(present), lang, subtitle)
+    labels = [gap_label(left_out, lang) if c is GAP_ROW else institution_label(c, lang) for c in order]
     marked_once = all_illustrative([rows[c].get("data_status") for c in present])
 
     values, colours, patterns, opacities, hover, text = [], [], [], [], [], []
     for c in order:
+        if c is GAP_ROW:  # no bar: a quiet row between the two ends
+            values.append(None); colours.append("#FFFFFF"); patterns.append(""); opacities.append(1.0)
+            hover.append(labels[len(text)]); text.append("")
+            continue
         row = rows.get(c)
         v = row[value_col] if row else None
         values.append(v)
@@ -246,8 +327,9 @@ def ranking_bars(df: pl.DataFrame, *, title: str, unit: str, lang: str,
     fig.update_xaxes(title=x_title, range=[0, xmax * 1.05], rangemode="tozero")
     # The value under the name, in grey ("sin datos" where there is none: never a zero bar).
     fig.update_yaxes(title=None, tickmode="array", tickvals=labels,
-                     ticktext=[f"{label}<br><span style='color:#555555;font-size:12px'>{tx}</span>"
-                               for label, tx in zip(labels, text)])
+                     ticktext=[f"<i style='color:#555555'>{label}</i>" if c is GAP_ROW else
+                               f"{label}<br><span style='color:#555555;font-size:12px'>{tx}</span>"
+                               for c, label, tx in zip(order, labels, text)])
     _base_layout(fig, title, lang, subtitle=subtitle, all_illustrative=marked_once)
     # Under the plot: tick labels, then the axis title, one line or wrapped (a fixed 55 px put the
     # "illustrative" legend over a two-line title on Compare's half-width charts).
@@ -284,20 +366,45 @@ def _yearly_points(rows_by_year: dict, all_years: Sequence[int], iso3: str, *, u
 
 
 # --------------------------------------------------------------------------- trends
+TREND_ROW_PX = 190  # one row of small multiples
+def latest_values(df: pl.DataFrame, institutions: Sequence[str], *, value_col: str = "value",
+                  year_col: str = "year") -> dict[str, float]:
+    """Each institution's value in its latest year with one (none: left out)."""
+    latest: dict[str, tuple[int, float]] = {}
+    wanted = set(institutions)
+    for r in df.iter_rows(named=True):
+        c, value = r["iso3"], r[value_col]
+        if c in wanted and not fmt.is_missing(value) and (c not in latest or r[year_col] > latest[c][0]):
+            latest[c] = (r[year_col], value)
+    return {c: value for c, (_, value) in latest.items()}
+
+
 def trend_small_multiples(df: pl.DataFrame, *, title: str, unit: str, lang: str,
                           institutions: Sequence[str], value_col: str = "value",
                           year_col: str = "year", n_col: str | None = None,
-                          baseline_year: int | None = 2017, cols: int = 3) -> go.Figure:
+                          baseline_year: int | None = 2017, cols: int = 3,
+                          ends: int | None = None) -> go.Figure:
     """One small panel per institution, shared y axis, gaps where data are missing.
 
     Illustrative points are drawn as open markers (legend entry); the 2017
     baseline is marked with a dotted line when inside the range.
+    `ends`: with more institutions than twice this, the panels of the `ends` highest and
+    lowest by their latest value only, in that order (the subtitle says so).
     """
     institutions = list(institutions)
+    subtitle = None
+    if ends is not None:
+        latest = latest_values(df, institutions, value_col=value_col, year_col=year_col)
+        ranked = sorted(latest, key=lambda c: -latest[c])
+        if len(ranked) > 2 * ends:
+            institutions = ranked[:ends] + ranked[-ends:]
+            subtitle = ends_subtitle("chart_ends_latest", ends, len(ranked), lang)
     rows_n = max(1, math.ceil(len(institutions) / cols))
     fig = make_subplots(rows=rows_n, cols=cols, shared_yaxes=True, shared_xaxes=True,
                         subplot_titles=[institution_label(c, lang) for c in institutions],
-                        vertical_spacing=0.12, horizontal_spacing=0.04)
+                        # a share of the whole height: many rows need a smaller one (~50 px)
+                        vertical_spacing=0.12 if rows_n <= 4 else 50 / (rows_n * TREND_ROW_PX),
+                        horizontal_spacing=0.04)
     all_years = sorted(set(df[year_col].to_list())) if df.height else []
     shown = df.filter(pl.col("iso3").is_in(institutions)) if df.height else df
     marked_once = all_illustrative(shown["data_status"].to_list()) if shown.height else False
@@ -328,137 +435,283 @@ def trend_small_multiples(df: pl.DataFrame, *, title: str, unit: str, lang: str,
         fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=t("illustrative_value", lang),
                                  marker=dict(symbol="circle-open", size=9, color="#555555")))
     fig.update_yaxes(rangemode="tozero", matches="y")  # one scale across all panels
-    fig.update_yaxes(title=unit_label(unit, lang), row=1, col=1)
+    # Wrapped: beside one row of panels (190 px) a long unit ran up into the title block.
+    fig.update_yaxes(title=axis_title(unit_label(unit, lang), 24), row=1, col=1)
     fig.update_xaxes(dtick=2 if len(all_years) > 6 else 1, tickformat="d")
-    _base_layout(fig, title, lang, all_illustrative=marked_once)
+    _base_layout(fig, title, lang, subtitle=subtitle, all_illustrative=marked_once)
     # The baseline note only where the line is drawn, placed in pixels under the year ticks
     # (which turn vertical on a phone; a paper offset put the note across them).
     notes = ([t("baseline_note", lang, year=baseline_year)]
              if baseline_year and all_years and all_years[0] <= baseline_year <= all_years[-1] else [])
-    _size_to_rows(fig, n_rows=rows_n, row_px=190, top_px=TITLE_BLOCK_PX + 25, axis_px=50,
+    _size_to_rows(fig, n_rows=rows_n, row_px=TREND_ROW_PX, top_px=TITLE_BLOCK_PX + 25, axis_px=50,
                   legend_rows=1 if any_illustrative else 0, notes=notes)
     return fig
 
 
 # --------------------------------------------------------------------------- maps
+@dataclass(frozen=True)
+class MapPanel:
+    """One geo subplot: its title key (`map_<key>`), its extent, the countries drawn on it
+    (every country that reaches into it) and those it is home to (dots and † marks)."""
+    key: str
+    lon: tuple[float, float]
+    lat: tuple[float, float]
+    drawn: tuple[str, ...]
+    home: tuple[str, ...]
+    resolution: int  # plotly base map: 110 (1:110m) or 50 (1:50m)
+
+    @property
+    def area_deg2(self) -> float:
+        return (self.lon[1] - self.lon[0]) * (self.lat[1] - self.lat[0])
+
+    @property
+    def aspect(self) -> float:
+        """Height over width of the panel drawn in Mercator (what a stacked panel needs)."""
+        return (_mercator_y(self.lat[1]) - _mercator_y(self.lat[0])) / math.radians(self.lon[1] - self.lon[0])
+
+    @property
+    def centre(self) -> dict[str, float]:
+        """The middle of the panel as drawn. Plotly centres on the middle latitude in degrees,
+        which in Mercator lies nearer the equator than the drawn middle: a panel reaching far
+        south or north lost its end (Tierra del Fuego) where the frame is taller than the range."""
+        mid_y = (_mercator_y(self.lat[0]) + _mercator_y(self.lat[1])) / 2
+        return {"lon": (self.lon[0] + self.lon[1]) / 2, "lat": math.degrees(math.atan(math.sinh(mid_y)))}
+
+
+def _mercator_y(lat: float) -> float:
+    return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+
+def _geometry(g: dict) -> dict:
+    return g.get("geometry", g) if g.get("type") == "Feature" else g
+
+
+def _outer_rings(geometry: dict) -> list[list]:
+    g = _geometry(geometry)
+    return [g["coordinates"][0]] if g["type"] == "Polygon" else [p[0] for p in g["coordinates"]]
+
+
+def _ring_bounds(ring: list) -> tuple[float, float, float, float]:
+    xs, ys = [p[0] for p in ring], [p[1] for p in ring]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def _ring_area(ring: list) -> float:
+    return abs(sum(a[0] * b[1] - b[0] * a[1] for a, b in zip(ring, ring[1:]))) / 2
+
+
+def _union_bounds(boxes) -> tuple[float, float, float, float]:
+    boxes = list(boxes)
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+
+
+def _box_gap(a, b) -> float:
+    dx = max(0.0, a[0] - b[2], b[0] - a[2])
+    dy = max(0.0, a[1] - b[3], b[1] - a[3])
+    return math.hypot(dx, dy)
+
+
+def country_core_bounds(geometry: dict) -> tuple[float, float, float, float]:
+    """(min lon, min lat, max lon, max lat) of the country a map panel must show: its largest
+    polygon and the parts near it or large. Far islands and overseas territories (Easter
+    Island, the Canaries, French Guiana, Hawaii) would stretch a panel over empty ocean."""
+    rings = _outer_rings(geometry)
+    main = max(rings, key=_ring_area)
+    main_box, main_area = _ring_bounds(main), _ring_area(main)
+    main_lon = (main_box[0] + main_box[2]) / 2
+    boxes = [b for ring in rings
+             # a part across the antimeridian (Chukotka's tip for Russia) is near only on a globe
+             if abs(((b := _ring_bounds(ring))[0] + b[2]) / 2 - main_lon) <= 180
+             and (_box_gap(b, main_box) <= MAP_CORE_NEAR_DEG or _ring_area(ring) >= MAP_CORE_LARGE_SHARE * main_area)]
+    return _union_bounds(boxes)
+
+
+def _full_bounds(geometry: dict) -> tuple[float, float, float, float]:
+    return _union_bounds(_ring_bounds(r) for r in _outer_rings(geometry))
+
+
+def _centroid(geometry: dict) -> tuple[float, float]:
+    """Mean of the largest ring's vertices: good enough to place a mark on a country."""
+    ring = max(_outer_rings(geometry), key=len)
+    return (sum(p[0] for p in ring) / len(ring), sum(p[1] for p in ring) / len(ring))
+
+
+def _inside(point: tuple[float, float], lon: tuple[float, float], lat: tuple[float, float]) -> bool:
+    return lon[0] <= point[0] <= lon[1] and lat[0] <= point[1] <= lat[1]
+
+
+def _reaches(box, lon: tuple[float, float], lat: tuple[float, float]) -> bool:
+    return box[0] <= lon[1] and box[2] >= lon[0] and box[1] <= lat[1] and box[3] >= lat[0]
+
+
+@functools.lru_cache(maxsize=1)
+def _catalogue_regions() -> dict[str, str]:
+    return {r["iso3"]: r.get("region", "") for r in catalogue.countries()}
+
+
+def _map_region(iso3: str, centre: tuple[float, float]) -> str:
+    """The panel group of a country: its catalogue region, or (a code the catalogue does not
+    list) the continent its centre lies in, roughly."""
+    region = MAP_REGION_GROUPS.get(_catalogue_regions().get(iso3, ""))
+    if region:
+        return region
+    lon, lat = centre
+    if lon < -25:
+        return "americas"
+    if lat >= 35 and lon < 60:
+        return "europe"
+    return "africa" if lon < 52 and lat < 35 else "asia_pacific"
+
+
+def _panel(key: str, lon, lat, geometries: dict[str, dict], home: Sequence[str], resolution: int) -> MapPanel:
+    drawn = tuple(c for c in geometries if _reaches(_full_bounds(geometries[c]), lon, lat))
+    return MapPanel(key, tuple(lon), tuple(lat), drawn, tuple(home), resolution)
+
+
+def _fitted(key: str, members: Sequence[str], geometries: dict[str, dict]) -> MapPanel:
+    """A panel around `members`' cores, with a margin, at the finer base map when it is small."""
+    box = _union_bounds(country_core_bounds(geometries[c]) for c in members)
+    pad_lon = max(MAP_PAD_MIN_DEG, MAP_PAD_SHARE * (box[2] - box[0]))
+    pad_lat = max(MAP_PAD_MIN_DEG, MAP_PAD_SHARE * (box[3] - box[1]))
+    lon = (max(-180.0, box[0] - pad_lon), min(180.0, box[2] + pad_lon))
+    lat = (max(MAP_LAT_LIMITS[0], box[1] - pad_lat), min(MAP_LAT_LIMITS[1], box[3] + pad_lat))
+    resolution = 50 if lon[1] - lon[0] <= MAP_FINE_SPAN_DEG else 110
+    return _panel(key, lon, lat, geometries, members, resolution)
+
+
+def map_panels(geometries: dict[str, dict]) -> list[MapPanel]:
+    """The panels a map of these countries needs, in reading order.
+
+    The default, for the nine (and any set that fits it): the Americas and the Iberian
+    Peninsula, fixed. Otherwise one panel per region that has countries (the Americas,
+    Europe, Africa, Asia-Pacific), each fitted to its countries, when that makes at most
+    two (Europe and Africa share one if that is what it takes); else one world panel
+    fitted to all of them.
+    """
+    if not geometries:
+        return [_panel(key, MAP_PANELS[key]["lon"], MAP_PANELS[key]["lat"], {}, (), res)
+                for key, res in MAP_DEFAULT_PANELS]
+    centres = {c: _centroid(g) for c, g in geometries.items()}
+    default_home = {key: [c for c in geometries if _inside(centres[c], **MAP_PANELS[key])]
+                    for key, _ in MAP_DEFAULT_PANELS}
+    if all(default_home.values()) and sum(map(len, default_home.values())) == len(geometries):
+        return [_panel(key, MAP_PANELS[key]["lon"], MAP_PANELS[key]["lat"], geometries, default_home[key], res)
+                for key, res in MAP_DEFAULT_PANELS]
+    groups: dict[str, list[str]] = {}
+    for c in geometries:
+        groups.setdefault(_map_region(c, centres[c]), []).append(c)
+    if len(groups) > MAP_MAX_PANELS and {"europe", "africa"} <= set(groups):
+        groups["europe_africa"] = groups.pop("europe") + groups.pop("africa")
+    if len(groups) > MAP_MAX_PANELS:
+        return [_fitted("world", list(geometries), geometries)]
+    return [_fitted(g, groups[g], geometries) for g in MAP_REGION_ORDER if g in groups]
+
+
 def _features(geometries: dict[str, dict], only: Sequence[str] | None = None) -> dict:
     features = []
     for iso3, g in geometries.items():
         if only is not None and iso3 not in only:
             continue
-        geometry = g.get("geometry", g) if g.get("type") == "Feature" else g
         features.append({"type": "Feature", "id": iso3, "properties": {"iso3": iso3},
-                         "geometry": geometry})
+                         "geometry": _geometry(g)})
     return {"type": "FeatureCollection", "features": features}
 
 
-def _centroid(geometry: dict) -> tuple[float, float]:
-    """Mean of the largest ring's vertices: good enough to place a mark on a country."""
-    g = geometry.get("geometry", geometry) if geometry.get("type") == "Feature" else geometry
-    rings = [g["coordinates"][0]] if g["type"] == "Polygon" else [p[0] for p in g["coordinates"]]
-    ring = max(rings, key=len)
-    return (sum(p[0] for p in ring) / len(ring), sum(p[1] for p in ring) / len(ring))
+def _is_small(geometry: dict, panel: MapPanel) -> bool:
+    """A country too small to read as an area on its panel (Costa Rica, Panama on the
+    Americas): gets a dot. Relative to the panel, so Portugal on the Iberia panel is not."""
+    box = country_core_bounds(geometry)
+    return (box[2] - box[0]) * (box[3] - box[1]) < MAP_SMALL_COUNTRY_SHARE * panel.area_deg2
 
 
-def _is_small(geometry: dict) -> bool:
-    """A country too small to read as an area on the panel (Costa Rica, Panama): gets a dot."""
-    g = geometry.get("geometry", geometry) if geometry.get("type") == "Feature" else geometry
-    rings = [g["coordinates"][0]] if g["type"] == "Polygon" else [p[0] for p in g["coordinates"]]
-    xs = [pt[0] for ring in rings for pt in ring]
-    ys = [pt[1] for ring in rings for pt in ring]
-    return (max(xs) - min(xs)) * (max(ys) - min(ys)) < SMALL_COUNTRY_DEG2
+def _is_default(panels: Sequence[MapPanel]) -> bool:
+    return [p.key for p in panels] == [key for key, _ in MAP_DEFAULT_PANELS]
 
 
-def choropleth_two_panels(df: pl.DataFrame, geometries: dict[str, dict], *, title: str,
-                          unit: str, lang: str, value_col: str = "value",
-                          n_col: str | None = None, subtitle: str | None = None,
-                          year_col: str | None = None, side_by_side: bool = False) -> go.Figure:
-    """Two map panels (Americas, Iberian Peninsula) sharing one colour scale, stacked (or
-    `side_by_side` where the screen is known to be wide).
+def _map_subplots(panels: Sequence[MapPanel], lang: str, side_by_side: bool) -> tuple[go.Figure, int]:
+    """(figure with one geo subplot per panel, plot height in px). The default pair keeps its
+    tuned shares; fitted panels share the height (stacked) or the width by their shapes."""
+    titles = [t(f"map_{p.key}", lang) for p in panels]
+    default = _is_default(panels)
+    n = len(panels)
+    if side_by_side:
+        widths = MAP_COLUMN_WIDTHS if default else [(1 / p.aspect) / sum(1 / q.aspect for q in panels)
+                                                    for p in panels]
+        fig = make_subplots(rows=1, cols=n, column_widths=widths, specs=[[{"type": "geo"}] * n],
+                            subplot_titles=titles, horizontal_spacing=0.03)
+        return fig, MAP_SIDE_BY_SIDE_PX
+    heights = MAP_ROW_HEIGHTS if default else [p.aspect / sum(q.aspect for q in panels) for p in panels]
+    fig = make_subplots(rows=n, cols=1, row_heights=heights, specs=[[{"type": "geo"}]] * n,
+                        subplot_titles=titles, vertical_spacing=MAP_ROW_SPACING if n > 1 else 0.0)
+    plot_px = MAP_PLOT_PX if default else int(min(MAP_PLOT_MAX_PX, max(
+        MAP_PLOT_MIN_PX, MAP_PANEL_WIDTH_PX * sum(p.aspect for p in panels))))
+    return fig, plot_px
+
+
+def choropleth_panels(df: pl.DataFrame, geometries: dict[str, dict], *, title: str,
+                      unit: str, lang: str, value_col: str = "value",
+                      n_col: str | None = None, subtitle: str | None = None,
+                      year_col: str | None = None, side_by_side: bool = False) -> go.Figure:
+    """Map panels chosen from the countries (`map_panels`: the Americas and the Iberian
+    Peninsula for the nine) sharing one colour scale, stacked (or `side_by_side` where the
+    screen is known to be wide).
 
     Countries without a value are mid grey, explained in the legend ("no data");
     other countries are white on a pale sea, so the two never look alike.
-    Countries too small to read as an area (Costa Rica, Panama) also get a dot in
-    their colour. Illustrative values carry a † mark, explained in a footnote (a
-    text-mode legend entry would draw a stray "Aa"). The colour bar stands in its
-    own column at the right, clear of both maps. Show with `components.plotly_chart`
-    (needs the local topojson config).
+    Countries too small to read as an area on their panel (Costa Rica, Panama) also get
+    a dot in their colour. Illustrative values carry a † mark, explained in a footnote (a
+    text-mode legend entry would draw a stray "Aa"). The colour bar lies under the maps.
+    Show with `components.plotly_chart` (needs the local topojson config).
     """
     rows = {r["iso3"]: r for r in df.iter_rows(named=True) if not fmt.is_missing(r[value_col])}
     zmin, zmax, scale_note = map_colour_range([r[value_col] for r in rows.values()], unit, lang)
     marked_once = all_illustrative([r.get("data_status") for r in rows.values()])
-    if side_by_side:
-        fig = make_subplots(rows=1, cols=2, column_widths=MAP_COLUMN_WIDTHS,
-                            specs=[[{"type": "geo"}, {"type": "geo"}]],
-                            subplot_titles=[t("map_americas", lang), t("map_iberia", lang)],
-                            horizontal_spacing=0.03)
-    else:
-        fig = make_subplots(rows=2, cols=1, row_heights=MAP_ROW_HEIGHTS,
-                            specs=[[{"type": "geo"}], [{"type": "geo"}]],
-                            subplot_titles=[t("map_americas", lang), t("map_iberia", lang)],
-                            vertical_spacing=MAP_ROW_SPACING)
-    cell = (lambda panel: dict(row=1, col=panel)) if side_by_side else (lambda panel: dict(row=panel, col=1))
-    plot_px = MAP_SIDE_BY_SIDE_PX if side_by_side else MAP_PLOT_PX
-    all_iso = list(geometries)
-    missing = [c for c in all_iso if c not in rows]
-    hover = {}
-    for c in rows:
-        r = rows[c]
-        year_text = f" ({r[year_col]})" if year_col and r.get(year_col) is not None else ""
-        tip = (f"<b>{institution_label(c, lang)}</b>{year_text}<br>"
-               f"{fmt.value(r[value_col], unit, lang, with_unit=unit != 'percent')}")
-        if n_col and not fmt.is_missing(r.get(n_col)):
-            tip += f"<br>{t('n_equals', lang, n=fmt.integer(r[n_col], lang))}"
-        hover[c] = tip + f"<br>{_status_text(r.get('data_status'), lang)}"
-    for c in missing:
-        hover[c] = f"<b>{institution_label(c, lang)}</b><br>{fmt.no_data(lang)}"
-    for panel, geo in ((1, "geo"), (2, "geo2")):
+    panels = map_panels(geometries)
+    default = _is_default(panels)
+    fig, plot_px = _map_subplots(panels, lang, side_by_side)
+    hover = _map_hover(rows, geometries, unit=unit, lang=lang, value_col=value_col, n_col=n_col, year_col=year_col)
+    marks = [] if marked_once else [c for c in rows if palette.is_illustrative(rows[c].get("data_status"))]
+    legend_shown, any_small = False, False
+    for i, panel in enumerate(panels):
+        cell = dict(row=1, col=i + 1) if side_by_side else dict(row=i + 1, col=1)
+        geo = "geo" if i == 0 else f"geo{i + 1}"
+        missing = [c for c in panel.drawn if c not in rows]
         if missing:
             fig.add_trace(go.Choropleth(
                 geojson=_features(geometries, missing), locations=missing, z=[0] * len(missing),
                 featureidkey="id", colorscale=[[0, palette.MAP_NO_DATA_COLOUR], [1, palette.MAP_NO_DATA_COLOUR]],
                 showscale=False, marker_line=dict(color="#FFFFFF", width=0.8), name=t("no_data", lang),
                 legendgroup="no_data", hovertext=[hover[c] for c in missing],
-                hovertemplate="%{hovertext}<extra></extra>", showlegend=(panel == 1)), **cell(panel))
-        if rows:
-            locs = list(rows)
+                hovertemplate="%{hovertext}<extra></extra>", showlegend=not legend_shown), **cell)
+            legend_shown = True
+        locs = [c for c in panel.drawn if c in rows]
+        if locs:
             fig.add_trace(go.Choropleth(
                 geojson=_features(geometries, locs), locations=locs, z=[rows[c][value_col] for c in locs],
                 featureidkey="id", coloraxis="coloraxis", marker_line=dict(color="#FFFFFF", width=0.8),
                 hovertext=[hover[c] for c in locs], hovertemplate="%{hovertext}<extra></extra>",
-                showlegend=False, name=title), **cell(panel))
-    # Dots on the small countries: their value in the shared colour scale, or grey (no data).
-    small = [c for c in all_iso if _is_small(geometries[c])]
-    for group, colour in (([c for c in small if c in rows], None), ([c for c in small if c not in rows],
-                                                                    palette.MAP_NO_DATA_COLOUR)):
-        if not group:
-            continue
-        centres = [_centroid(geometries[c]) for c in group]
-        marker = dict(size=13, line=dict(color="#333333", width=1), color=colour)
-        if colour is None:
-            marker.update(color=[rows[c][value_col] for c in group], coloraxis="coloraxis")
-        fig.add_trace(go.Scattergeo(
-            lon=[p[0] for p in centres], lat=[p[1] for p in centres], mode="markers", marker=marker,
-            hovertext=[hover[c] for c in group], hovertemplate="%{hovertext}<extra></extra>",
-            showlegend=False, geo="geo"))
-    # † marks last, above the dots, on both panels (each geo shows only what is in its range);
-    # none when every value is illustrative (the title area says so once).
-    marks = [] if marked_once else [c for c in rows if palette.is_illustrative(rows[c].get("data_status"))]
-    for geo in ("geo", "geo2"):
-        if marks:
-            centres = [_centroid(geometries[c]) for c in marks]
+                showlegend=False, name=title), **cell)
+        small = [c for c in panel.home if _is_small(geometries[c], panel)]
+        any_small = any_small or bool(small)
+        _add_small_country_dots(fig, small, rows, geometries, hover, value_col=value_col, geo=geo)
+        # † marks last, above the dots; none when every value is illustrative (the title
+        # area says so once).
+        panel_marks = [c for c in marks if c in panel.home]
+        if panel_marks:
+            centres = [_centroid(geometries[c]) for c in panel_marks]
             fig.add_trace(go.Scattergeo(
                 lon=[p[0] for p in centres], lat=[p[1] for p in centres], mode="text",
-                text=[palette.ILLUSTRATIVE_MARK] * len(marks),
+                text=[palette.ILLUSTRATIVE_MARK] * len(panel_marks),
                 textfont=dict(size=15, color="#000000"), textposition="top right",
                 hoverinfo="skip", showlegend=False, geo=geo))
-    for geo, panel, resolution in (("geo", "americas", 110), ("geo2", "iberia", 50)):
         fig.layout[geo].update(
             projection_type="mercator", showland=True, landcolor=palette.MAP_LAND_COLOUR, showcountries=True,
             countrycolor="#C8C8C8", showcoastlines=True, coastlinecolor="#AAAAAA", showocean=True,
             oceancolor=palette.MAP_SEA_COLOUR, showlakes=False, showframe=True, framecolor="#DDDDDD",
-            resolution=resolution, lonaxis_range=list(MAP_PANELS[panel]["lon"]),
-            lataxis_range=list(MAP_PANELS[panel]["lat"]), fitbounds=False)
+            resolution=panel.resolution, lonaxis_range=list(panel.lon), lataxis_range=list(panel.lat),
+            fitbounds=False)
+        if not default:  # the default pair is drawn as it always was
+            fig.layout[geo].update(center=panel.centre)
     # The colour bar lies under the maps, across the chart: beside them it took a column
     # that left each map a sliver at phone width.
     fig.update_layout(coloraxis=dict(
@@ -470,13 +723,51 @@ def choropleth_two_panels(df: pl.DataFrame, geometries: dict[str, dict], *, titl
     notes = [scale_note]
     if marks:
         notes.append(f"{palette.ILLUSTRATIVE_MARK} {t('includes_illustrative', lang)}")
-    if small:
+    if any_small:
         notes.append(t("map_small_country_dots", lang))
     _size_to_rows(fig, n_rows=1, row_px=plot_px, top_px=TITLE_BLOCK_PX + 10, axis_px=8 + MAP_COLOURBAR_PX,
-                  legend_rows=1 if missing else 0, notes=notes)
-    fig.update_annotations(selector=dict(text=t("map_americas", lang)), font=dict(size=15))
-    fig.update_annotations(selector=dict(text=t("map_iberia", lang)), font=dict(size=15))
+                  legend_rows=1 if legend_shown else 0, notes=notes)
+    for panel in panels:
+        fig.update_annotations(selector=dict(text=t(f"map_{panel.key}", lang)), font=dict(size=15))
     return fig
+
+
+# The name from when there were always two panels (kept for callers outside the pages).
+choropleth_two_panels = choropleth_panels
+
+
+def _map_hover(rows: dict, geometries: dict[str, dict], *, unit: str, lang: str, value_col: str,
+               n_col: str | None, year_col: str | None) -> dict[str, str]:
+    hover = {}
+    for c, r in rows.items():
+        year_text = f" ({r[year_col]})" if year_col and r.get(year_col) is not None else ""
+        tip = (f"<b>{institution_label(c, lang)}</b>{year_text}<br>"
+               f"{fmt.value(r[value_col], unit, lang, with_unit=unit != 'percent')}")
+        if n_col and not fmt.is_missing(r.get(n_col)):
+            tip += f"<br>{t('n_equals', lang, n=fmt.integer(r[n_col], lang))}"
+        hover[c] = tip + f"<br>{_status_text(r.get('data_status'), lang)}"
+    for c in geometries:
+        if c not in rows:
+            hover[c] = f"<b>{institution_label(c, lang)}</b><br>{fmt.no_data(lang)}"
+    return hover
+
+
+def _add_small_country_dots(fig: go.Figure, small: Sequence[str], rows: dict, geometries: dict[str, dict],
+                            hover: dict[str, str], *, value_col: str, geo: str) -> None:
+    """Dots on the small countries: their value in the shared colour scale, or grey (no data)."""
+    for group, colour in (([c for c in small if c in rows], None),
+                          ([c for c in small if c not in rows], palette.MAP_NO_DATA_COLOUR)):
+        if not group:
+            continue
+        centres = [_centroid(geometries[c]) for c in group]
+        size = MAP_DOT_PX if len(small) <= MAP_DOTS_CROWDED else MAP_DOT_CROWDED_PX
+        marker = dict(size=size, line=dict(color="#333333", width=1 if size == MAP_DOT_PX else 0.6), color=colour)
+        if colour is None:
+            marker.update(color=[rows[c][value_col] for c in group], coloraxis="coloraxis")
+        fig.add_trace(go.Scattergeo(
+            lon=[p[0] for p in centres], lat=[p[1] for p in centres], mode="markers", marker=marker,
+            hovertext=[hover[c] for c in group], hovertemplate="%{hovertext}<extra></extra>",
+            showlegend=False, geo=geo))
 
 
 def map_colour_range(values: Sequence[float], unit: str, lang: str) -> tuple[float, float, str]:
@@ -497,18 +788,30 @@ MATRIX_LABEL_CHAR_PX = 7  # an upright criterion label: about this many px per c
 
 def autonomy_matrix(cells: pl.DataFrame, *, title: str, lang: str,
                     institutions: Sequence[str], criteria: Sequence[str] | None = None,
-                    subtitle: str | None = None) -> go.Figure:
+                    subtitle: str | None = None, ranking: dict[str, float] | None = None,
+                    ends: int | None = None, keep: Sequence[str] = ()) -> go.Figure:
     """Institution x criterion grid: colour AND symbol per assessment, † if illustrative.
 
     A cell with no assessment row at all is left blank (white) — different from
     an explicit "no information" (grey, "?").
+    `ranking` (iso3 -> score): rows from the highest down, those without one last; with
+    `ends`, only the `ends` highest and lowest (and `keep`), a row saying how many are left
+    out between them, the subtitle saying so.
     """
     criteria = list(criteria or [r["criterion_id"] for r in catalogue.criteria()])
     codes = catalogue.codes("assessment")
     index = {c: i for i, c in enumerate(codes)}
     lookup = {(r["iso3"], r["criterion_id"]): r for r in cells.iter_rows(named=True)}
     x_labels = [criterion_label(c, lang) for c in criteria]
-    y_codes = list(institutions)[::-1]
+    rows: list[str | None] = list(institutions)
+    left_out = 0
+    if ranking is not None:
+        ranked = sorted((c for c in rows if not fmt.is_missing(ranking.get(c))), key=lambda c: -ranking[c])
+        rows = ranked + [c for c in rows if c not in ranked]
+        if ends is not None and len(rows) > 2 * ends:
+            rows, left_out = ranking_ends(rows, ends, keep)
+            subtitle = ends_subtitle("chart_ends_score", ends, len(ranked), lang, subtitle)
+    y_codes = rows[::-1]
     z, text, hover = [], [], []
     any_illustrative = False
     shown = [r.get("data_status") for (iso, crit), r in lookup.items() if iso in y_codes and crit in criteria]
@@ -516,7 +819,10 @@ def autonomy_matrix(cells: pl.DataFrame, *, title: str, lang: str,
     for iso in y_codes:
         zr, tr, hr = [], [], []
         for crit in criteria:
-            r = lookup.get((iso, crit))
+            r = lookup.get((iso, crit)) if iso is not GAP_ROW else None
+            if iso is GAP_ROW:  # the left-out institutions: an empty row
+                zr.append(None); tr.append(""); hr.append(gap_label(left_out, lang))
+                continue
             if r is None:
                 zr.append(None); tr.append(""); hr.append(
                     f"<b>{institution_label(iso, lang)}</b><br>{criterion_label(crit, lang)}<br>{fmt.no_data(lang)}")
@@ -533,7 +839,7 @@ def autonomy_matrix(cells: pl.DataFrame, *, title: str, lang: str,
                       + f"<br>{_status_text(r.get('data_status'), lang)}")
         z.append(zr); text.append(tr); hover.append(hr)
     fig = go.Figure()
-    y_labels = [institution_label(c, lang) for c in y_codes]
+    y_labels = [gap_label(left_out, lang) if c is GAP_ROW else institution_label(c, lang) for c in y_codes]
     for i, code in enumerate(codes):  # one layer per assessment: its colour and a readable text colour
         colour = palette.status_colour("assessment", code)
         layer = [[1 if v == i else None for v in zr] for zr in z]
@@ -565,15 +871,26 @@ def autonomy_matrix(cells: pl.DataFrame, *, title: str, lang: str,
 
 def dumbbell(df: pl.DataFrame, *, title: str, unit: str, lang: str, year_a: int, year_b: int,
              value_a: str = "value_a", value_b: str = "value_b",
-             status_a: str = "status_a", status_b: str = "status_b") -> go.Figure:
+             status_a: str = "status_a", status_b: str = "status_b",
+             ends: int | None = None) -> go.Figure:
     """Change between two years per institution: a line from year A (open) to year B (filled).
 
     Each end whose `data_status` (columns `status_a` / `status_b`, when present) is
     illustrative is marked † with a footnote; a text-mode legend entry would show a stray
     "Aa" glyph, hence the footnote.
+    `ends`: with more institutions than twice this having both years, only the `ends`
+    largest and smallest changes (B - A: a fall is the smallest), largest on top (the
+    subtitle says so).
     """
     fig = go.Figure()
     rows = list(df.iter_rows(named=True))
+    subtitle = None
+    if ends is not None:
+        both = [r for r in rows if not (fmt.is_missing(r.get(value_a)) or fmt.is_missing(r.get(value_b)))]
+        if len(both) > 2 * ends:
+            by_change = sorted(both, key=lambda r: r[value_b] - r[value_a], reverse=True)
+            rows = (by_change[:ends] + by_change[-ends:])[::-1]  # plotly draws the first row lowest
+            subtitle = ends_subtitle("chart_ends_change", ends, len(both), lang)
     marked_x, marked_y = [], []
     marked_once = all_illustrative([r.get(col) for r in rows for col, value in ((status_a, value_a), (status_b, value_b))
                                     if not fmt.is_missing(r.get(value))])
@@ -610,7 +927,7 @@ def dumbbell(df: pl.DataFrame, *, title: str, unit: str, lang: str, year_a: int,
         fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=str(year),
                                  marker=dict(symbol=symbol, size=12, color="#555555")))
     fig.update_xaxes(title=axis_title(unit_label(unit, lang)), rangemode="tozero")
-    _base_layout(fig, title, lang, all_illustrative=marked_once)
+    _base_layout(fig, title, lang, subtitle=subtitle, all_illustrative=marked_once)
     notes = [f"{palette.ILLUSTRATIVE_MARK} {t('includes_illustrative', lang)}"] if marked_x else []
     _size_to_rows(fig, n_rows=len(rows), row_px=40, top_px=55, axis_px=55, legend_rows=1,
                   notes=notes, min_plot_px=120)
@@ -621,9 +938,14 @@ def dumbbell(df: pl.DataFrame, *, title: str, unit: str, lang: str, year_a: int,
 def status_bars(df: pl.DataFrame, *, title: str, lang: str, row_col: str, row_labels: dict[str, str],
                 status_col: str = "implementation_status", count_col: str = "n_recommendations",
                 domain: str = "implementation_status", illustrative_col: str | None = None,
-                subtitle: str | None = None) -> go.Figure:
+                subtitle: str | None = None, ends: int | None = None,
+                rank_code: str = "implemented") -> go.Figure:
     """100 % stacked horizontal bars, one per row (institution or category), one segment
-    per status, "no information" as its own grey segment; n at the end of each bar."""
+    per status, "no information" as its own grey segment; n at the end of each bar.
+
+    Past MANY_INSTITUTIONS rows, rows go from the highest share of `rank_code` down and, with
+    `ends`, only the `ends` highest and lowest are drawn, a row saying how many are left out
+    between them (the subtitle says so)."""
     codes = catalogue.codes(domain)
     totals: dict[str, int] = {}
     counts: dict[tuple[str, str], int] = {}
@@ -635,15 +957,27 @@ def status_bars(df: pl.DataFrame, *, title: str, lang: str, row_col: str, row_la
         counts[(key, s)] = counts.get((key, s), 0) + (r[count_col] or 0)
         if illustrative_col and r.get(illustrative_col):
             illustrative_rows.add(key)
-    row_keys = [k for k in row_labels if totals.get(k)][::-1]
-    y = [row_labels[k] for k in row_keys]
-    marked_once = bool(row_keys) and illustrative_rows >= set(row_keys)
+    row_keys: list[str | None] = [k for k in row_labels if totals.get(k)]
+    left_out = 0
+    if len(row_keys) > MANY_INSTITUTIONS:
+        n_rows = len(row_keys)
+        row_keys = sorted(row_keys, key=lambda k: counts.get((k, rank_code), 0) / totals[k], reverse=True)
+        row_keys, left_out = ranking_ends(row_keys, ends)
+        if left_out:
+            subtitle = ends_subtitle("chart_ends_status", ends, n_rows, lang, subtitle)
+    row_keys = row_keys[::-1]  # plotly draws the first row lowest
+    y = [gap_label(left_out, lang) if k is GAP_ROW else row_labels[k] for k in row_keys]
+    drawn = {k for k in row_keys if k is not GAP_ROW}
+    marked_once = bool(drawn) and illustrative_rows >= drawn
     if marked_once:
         illustrative_rows = set()  # one note under the title instead of hatching every bar
     fig = go.Figure()
     for code in codes:
         xs, hover = [], []
         for k in row_keys:
+            if k is GAP_ROW:
+                xs.append(None); hover.append(y[len(xs) - 1])
+                continue
             n = counts.get((k, code), 0)
             share = 100 * n / totals[k] if totals[k] else None
             xs.append(share)
@@ -657,6 +991,7 @@ def status_bars(df: pl.DataFrame, *, title: str, lang: str, row_col: str, row_la
             hovertext=hover, hovertemplate="%{hovertext}<extra></extra>"))
     # n under each row's name (beside the bar end it ran off a phone-width chart).
     fig.update_yaxes(tickmode="array", tickvals=y, ticktext=[
+        f"<i style='color:#555555'>{label}</i>" if k is GAP_ROW else
         f"{label}<br><span style='color:#555555;font-size:12px'>"
         f"{t('n_equals', lang, n=fmt.integer(totals[k], lang))}</span>" for k, label in zip(row_keys, y)])
     fig.update_layout(barmode="stack", legend_traceorder="normal")  # legend in the bars' order
@@ -713,14 +1048,20 @@ def _years_after(row: dict, event_date, precision: str | None, span_cols, lang: 
     return years_span_text(low, high, lang)
 
 
-def timeline(institutions: pl.DataFrame, *, title: str, lang: str) -> go.Figure:
+def timeline(institutions: pl.DataFrame, *, title: str, lang: str, ends: int | None = None) -> go.Figure:
     """OPCAT ratification -> NPM designation -> operating NPM, one row per institution.
 
     A date known only to the month or the year is never drawn as its first day: it is a band
     over the whole month/year (with the event's marker, open, in its middle), and the tooltip
     gives it at its precision ("2007"), as `formatting.date` writes it everywhere.
+    `ends`: with more institutions than twice this, the `ends` latest and earliest
+    ratifications only (the subtitle says so).
     """
-    df = institutions.sort("opcat_ratification_date", descending=True)
+    df = institutions.sort("opcat_ratification_date", descending=True, nulls_last=True)
+    subtitle = None
+    if ends is not None and df.height > 2 * ends:
+        subtitle = ends_subtitle("chart_ends_ratification", ends, df.height, lang)
+        df = pl.concat([df.head(ends), df.tail(ends)])
     labels = [institution_label(c, lang) for c in df["iso3"].to_list()]
     fig = go.Figure()
     for row, label in zip(df.iter_rows(named=True), labels):
@@ -767,7 +1108,7 @@ def timeline(institutions: pl.DataFrame, *, title: str, lang: str) -> go.Figure:
     fig.update_yaxes(title=None)
     statuses = df["data_status"].to_list()
     marked_once = all_illustrative(statuses)
-    _base_layout(fig, title, lang, all_illustrative=marked_once)
+    _base_layout(fig, title, lang, subtitle=subtitle, all_illustrative=marked_once)
     notes = ([t("includes_illustrative", lang)]
              if not marked_once and any(palette.is_illustrative(s) for s in statuses) else [])
     if any_span:
@@ -951,21 +1292,36 @@ def _percent_text(share: float | None, lang: str) -> str:
 
 
 def implementation_curves(df: pl.DataFrame, *, title: str, lang: str, institutions: Sequence[str],
-                          subtitle: str | None = None, max_month: int = 72) -> go.Figure:
+                          subtitle: str | None = None, max_month: int = 72,
+                          ends: int | None = None) -> go.Figure:
     """Kaplan-Meier style: share implemented (%) by months since issue, a step line per
-    institution (mart_time_to_implementation); dotted reference lines at 12, 24 and 36 months."""
+    institution (mart_time_to_implementation); dotted reference lines at 12, 24 and 36 months.
+    `ends`: with more institutions than twice this, the lines of the `ends` highest and lowest
+    at 24 months only (the subtitle says so)."""
     fig = go.Figure()
+    institutions = list(institutions)
+    if ends is not None and df.height and len(institutions) > 2 * ends:
+        at_24 = {r["iso3"]: r["share_implemented"]  # rows in month order: the last one <= 24 wins
+                 for r in df.filter(pl.col("iso3").is_in(institutions) & (pl.col("month") <= 24))
+                 .sort("month").iter_rows(named=True) if not fmt.is_missing(r["share_implemented"])}
+        ranked = sorted(at_24, key=lambda c: -at_24[c])
+        if len(ranked) > 2 * ends:
+            institutions = ranked[:ends] + ranked[-ends:]
+            subtitle = ends_subtitle("chart_ends_24_months", ends, len(ranked), lang, subtitle)
     shown = df.filter(pl.col("iso3").is_in(list(institutions))) if df.height else df
     marked_once = all_illustrative(shown["data_status"].to_list()) if shown.height else False
-    for c in institutions:
+    for position, c in enumerate(institutions):
         rows = [r for r in shown.iter_rows(named=True) if r["iso3"] == c and r["month"] <= max_month]
         colour = palette.institution_colour(c)
+        # Institutions without a colour of their own (past the nine) share the grey: a dash
+        # each, in turn, tells their lines and legend entries apart.
+        dash = LINE_DASHES[position % len(LINE_DASHES)] if colour == palette.OTHER_INSTITUTION_COLOUR else "solid"
         hover = [f"<b>{institution_label(c, lang)}</b><br>{t('km_month', lang, n=_integer_text(r['month'], lang))}"
                  f"<br>{_percent_text(r['share_implemented'], lang)}"
                  f"<br>{t('km_at_risk', lang, n=_integer_text(r['n_at_risk'], lang))}" for r in rows]
         fig.add_trace(go.Scatter(
             x=[r["month"] for r in rows], y=[r["share_implemented"] for r in rows], mode="lines",
-            line=dict(color=colour, width=2.5, shape="hv"),
+            line=dict(color=colour, width=2.5, shape="hv", dash=dash),
             name=institution_label(c, lang) + ("" if rows else f" ({fmt.no_data(lang)})"),
             hovertext=hover, hovertemplate="%{hovertext}<extra></extra>"))
     for month in (12, 24, 36):
@@ -973,6 +1329,8 @@ def implementation_curves(df: pl.DataFrame, *, title: str, lang: str, institutio
     fig.update_yaxes(title=axis_title(t("km_axis_share", lang)), range=[0, 100], ticksuffix="%")
     fig.update_xaxes(title=t("km_axis_months", lang), dtick=12, range=[0, max_month])
     _base_layout(fig, title, lang, subtitle=subtitle, all_illustrative=marked_once)
-    _size_to_rows(fig, n_rows=1, row_px=300, top_px=TITLE_BLOCK_PX, axis_px=50,
-                  legend_rows=1 if len(institutions) <= 2 else 2)
+    # Up to nine names fit two legend rows; more take a row per four.
+    legend_rows = 1 if len(institutions) <= 2 else 2 if len(institutions) <= 9 else math.ceil(len(institutions) / 4)
+    # +25: the long title and subtitle (six lines or more) reached the top tick label ("100%").
+    _size_to_rows(fig, n_rows=1, row_px=300, top_px=TITLE_BLOCK_PX + 25, axis_px=50, legend_rows=legend_rows)
     return fig

@@ -7,7 +7,7 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = REPO_ROOT / "data"
 BUNDLED_INPUT_DIR = DATA_DIR / "input"
-BOUNDARIES_PATH = DATA_DIR / "boundaries" / "nine_countries.geojson"
+BOUNDARIES_PATH = DATA_DIR / "boundaries" / "countries.geojson"  # every country of catalogue/countries.csv
 STATIC_DIR = REPO_ROOT / "static"
 TOPOJSON_DIR = STATIC_DIR / "topojson"
 DEFAULT_DB_PATH = DATA_DIR / "mirador.duckdb"

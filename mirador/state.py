@@ -179,11 +179,44 @@ def multiselect(param: str, label: str, options: Sequence[Any], default: Sequenc
 
 
 
+def many_institutions(options: Sequence[str]) -> bool:
+    """More institutions than a page can show one by one (the NPMs of the world, ~80)."""
+    from mirador.figures import MANY_INSTITUTIONS
+    return len(options) > MANY_INSTITUTIONS
+
+
+def institution_options(options: Sequence[str], lang: str) -> list[str]:
+    """Institutions as a selector lists them: past a dozen, by name in `lang` (a long list is
+    searched and scanned by name); the nine keep their fixed order."""
+    if not many_institutions(options):
+        return list(options)
+    return sorted(options, key=lambda iso3: i18n.institution_label(iso3, lang).casefold())
+
+
 def institutions(options: Sequence[str], lang: str, default: Sequence[str] | None = None,
                  label_key: str = "select_institutions", container=None) -> list[str]:
-    """The institutions multiselect of every page (URL key `c`), labelled by country name."""
-    return multiselect("c", i18n.t(label_key, lang), options, list(options) if default is None else default,
-                       format_func=lambda iso3: i18n.institution_label(iso3, lang), container=container)
+    """The institutions multiselect of every page (URL key `c`), labelled by country name.
+
+    Past a dozen institutions a page that shows all of them by default opens with none
+    chosen, which means all (its placeholder says so): 80 chips would fill the page. Typing
+    in it searches; the institutions chosen are what the page shows.
+    """
+    def label_of(iso3: str) -> str:
+        return i18n.institution_label(iso3, lang)
+
+    if not many_institutions(options):
+        return multiselect("c", i18n.t(label_key, lang), options,
+                           list(options) if default is None else default,
+                           format_func=label_of, container=container)
+    listed = institution_options(options, lang)
+    if default is not None:
+        return multiselect("c", i18n.t(label_key, lang), listed, default, format_func=label_of,
+                           container=container)
+    chosen = multiselect("c", i18n.t(label_key, lang), listed, [], format_func=label_of, container=container,
+                         placeholder=i18n.t("placeholder_all_institutions", lang, n=len(options)),
+                         help=i18n.t("select_institutions_many_help", lang))
+    return chosen or list(options)
+
 
 def selectbox(param: str, label: str, options: Sequence[Any], default: Any,
               format_func: Callable[[Any], str] = str, container=None, **kwargs) -> Any:

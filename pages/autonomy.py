@@ -26,15 +26,18 @@ chosen = state.institutions(all_institutions, lang, container=right)
 if not chosen:
     st.info(t("choose_institutions", lang))
     st.stop()
+ends = components.chart_ends(len(chosen), lang)  # past a dozen: both ends, the rest on request
 
 # ---- data
 cells = queries.autonomy_cells(year).filter(pl.col("iso3").is_in(chosen))
 scores = queries.autonomy_scores(year).filter(pl.col("iso3").is_in(chosen))
 
-# ---- matrix
+# ---- matrix (past a dozen, rows by score, so that both ends are the extremes)
 matrix_title = t("matrix_title", lang, year=year)
+score_of = dict(scores.select("iso3", "autonomy_score").iter_rows()) if state.many_institutions(chosen) else None
 components.chart_block(
-    figures.autonomy_matrix(cells, title=matrix_title, lang=lang, institutions=chosen),
+    figures.autonomy_matrix(cells, title=matrix_title, lang=lang, institutions=chosen, ranking=score_of,
+                            ends=ends),
     title=matrix_title, data=cells, lang=lang, key="autonomy_matrix")
 components.missing_data_note(chosen, cells, year, lang, value_col="assessment")
 
@@ -43,7 +46,7 @@ score_title = t("title_indicator_year", lang, indicator=indicator_label("autonom
 components.chart_block(
     figures.ranking_bars(scores, title=score_title, unit="score", lang=lang, institutions=chosen,
                          value_col="autonomy_score", n_col="criteria_assessed",
-                         n_label_key="criteria_assessed"),
+                         n_label_key="criteria_assessed", ends=ends),
     title=score_title, data=scores, lang=lang, key="autonomy_score", unit="score",
     notes=[t("score_note", lang)])
 
@@ -51,8 +54,8 @@ components.chart_block(
 st.header(t("section_evidence", lang))
 criteria_ids = [r["criterion_id"] for r in catalogue.criteria()]
 left, right = st.columns(2)
-evidence_iso3 = state.selectbox("ei", t("select_institution", lang), chosen, chosen[0],
-                                format_func=lambda c: institution_label(c, lang), container=left)
+evidence_iso3 = state.selectbox("ei", t("select_institution", lang), state.institution_options(chosen, lang),
+                                chosen[0], format_func=lambda c: institution_label(c, lang), container=left)
 evidence_criterion = state.selectbox("ec", t("select_criterion", lang), criteria_ids, criteria_ids[0],
                                      format_func=lambda c: criterion_label(c, lang), container=right)
 cell = cells.filter((pl.col("iso3") == evidence_iso3) & (pl.col("criterion_id") == evidence_criterion))
@@ -104,7 +107,8 @@ score_b = all_scores.filter(pl.col("year") == year_b).select(
 change = pl.DataFrame({"iso3": chosen}).join(score_a, on="iso3", how="left").join(score_b, on="iso3", how="left")
 change_title = t("change_title", lang, a=year_a, b=year_b)
 components.chart_block(
-    figures.dumbbell(change, title=change_title, unit="score", lang=lang, year_a=year_a, year_b=year_b),
+    figures.dumbbell(change, title=change_title, unit="score", lang=lang, year_a=year_a, year_b=year_b,
+                     ends=ends),
     title=change_title, data=change, lang=lang, key="autonomy_change", unit="score")
 
 changed = queries.autonomy_changes(year_a, year_b).filter(pl.col("iso3").is_in(chosen))

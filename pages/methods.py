@@ -48,7 +48,8 @@ components.dataframe(pl.DataFrame([{
 # ---- how figures are computed
 st.header(t("methods_section_computation", lang))
 st.markdown("\n".join(f"- {t(key, lang)}" for key in (
-    "methods_autonomy_score", "methods_implementation_rate", "methods_no_information",
+    "methods_autonomy_score", "methods_implementation_rate", "methods_public_only",
+    "methods_no_information",
     "methods_derived", "methods_missing", "methods_peer_median", "methods_progress",
     "methods_map_scale")))
 

@@ -16,8 +16,9 @@ st.markdown(t("profile_intro", lang))
 
 # ---- selection
 institutions = queries.institution_codes()
-iso3 = state.selectbox("c", t("select_institution", lang), institutions, institutions[0],
-                       format_func=lambda c: institution_label(c, lang))
+# Searchable (type a name); past a dozen listed by name. Opens on the first of the fixed order.
+iso3 = state.selectbox("c", t("select_institution", lang), state.institution_options(institutions, lang),
+                       institutions[0], format_func=lambda c: institution_label(c, lang))
 inst = queries.institution(iso3)
 country = institution_label(iso3, lang)
 st.subheader(f"{country}: {literal.markdown(inst['institution_name'])}", anchor=False)

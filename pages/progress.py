@@ -42,6 +42,7 @@ if latest <= baseline:
 if not chosen:
     st.info(t("choose_institutions", lang))
     st.stop()
+ends = components.chart_ends(len(chosen), lang)  # past a dozen: both ends, the rest on request
 
 # ---- data and sentences
 values = queries.indicator_values(indicators, chosen)
@@ -73,13 +74,14 @@ if indicators:
                                       "autonomy_score" if "autonomy_score" in indicators else indicators[0],
                                       format_func=lambda i: indicator_label(i, lang))
     unit = indicator_unit(chart_indicator)
-    ends = progress.endpoints(values, chart_indicator, baseline, latest, chosen)
+    end_values = progress.endpoints(values, chart_indicator, baseline, latest, chosen)
     chart_title = t("progress_chart_title", lang, indicator=indicator_label(chart_indicator, lang),
                     a=baseline, b=latest)
     chart_data = values.filter((pl.col("indicator_id") == chart_indicator)
                                & pl.col("year").is_in([baseline, latest]))
     components.chart_block(
-        figures.dumbbell(ends, title=chart_title, unit=unit, lang=lang, year_a=baseline, year_b=latest),
+        figures.dumbbell(end_values, title=chart_title, unit=unit, lang=lang, year_a=baseline, year_b=latest,
+                         ends=ends),
         title=chart_title, data=chart_data, lang=lang, key="progress_dumbbell", unit=unit)
     gaps = [s.text for s in statements if s.subject == chart_indicator and not s.comparable]
     if gaps:
@@ -99,10 +101,13 @@ st.header(t("progress_section_sentences", lang))
 st.caption(t("progress_sentences_note", lang))
 if any(i in indicators for i in ("implementation_rate", "implemented_or_partial_rate")):
     st.caption("ℹ️ " + t("progress_rate_note", lang))
-for iso3 in chosen:
+# Past a dozen, a box each is pages of text: one closed box each, opened by name.
+many = state.many_institutions(chosen)
+for iso3 in state.institution_options(chosen, lang):
     mine = [s for s in statements if s.iso3 == iso3]
-    with st.container(border=True):
-        st.subheader(institution_label(iso3, lang), anchor=False)
+    with st.expander(institution_label(iso3, lang)) if many else st.container(border=True):
+        if not many:
+            st.subheader(institution_label(iso3, lang), anchor=False)
         indicator_lines = [s.text for s in mine if s.comparable and s.kind == progress.KIND_INDICATOR]
         criterion_lines = [s.text for s in mine if s.comparable and s.kind == progress.KIND_CRITERION]
         st.markdown("\n".join(f"- {line}" for line in indicator_lines) or t("progress_no_indicator", lang))
@@ -110,7 +115,10 @@ for iso3 in chosen:
         st.markdown("\n".join(f"- {line}" for line in criterion_lines)
                     or t("progress_no_criterion_change", lang, a=baseline, b=latest))
         gaps = [s.text for s in mine if not s.comparable]
-        if gaps:
+        if gaps and many:  # already in a closed box (Streamlit nests no expanders)
+            st.markdown(f"**{t('progress_not_comparable_heading', lang, n=fmt.integer(len(gaps), lang))}**")
+            st.markdown("\n".join(f"- {line}" for line in gaps))
+        elif gaps:
             with st.expander(t("progress_not_comparable_heading", lang, n=fmt.integer(len(gaps), lang))):
                 st.markdown("\n".join(f"- {line}" for line in gaps))
 

@@ -15,6 +15,7 @@ HEADLINE = "implemented_within_24_months"  # the headline measure, its year the 
 lang = state.language()
 st.title(t("page_recommendations", lang))
 st.markdown(t("recommendations_intro", lang))
+st.caption(t("rec_public_only_note", lang))  # the rule on Methods, where the rates are read
 
 # ---- selection
 all_institutions = queries.institution_codes()
@@ -39,6 +40,7 @@ if (year_from, year_to) == (default_year, default_year):
 if not chosen:
     st.info(t("choose_institutions", lang))
     st.stop()
+ends = components.chart_ends(len(chosen), lang)  # past a dozen: both ends, the rest on request
 
 # ---- data
 rates = queries.implementation_rates(year_from, year_to).filter(pl.col("iso3").is_in(chosen))
@@ -57,7 +59,7 @@ if by_age.height:
                   period=f"{pooled[0]}–{pooled[1]}" if pooled[0] != pooled[1] else str(pooled[0]))
     components.chart_block(
         figures.ranking_bars(by_age, title=age_title, unit="percent", lang=lang, institutions=chosen,
-                             value_col="share_implemented_within", n_col="n_with_information"),
+                             value_col="share_implemented_within", n_col="n_with_information", ends=ends),
         title=age_title, data=by_age, lang=lang, key="rec_by_age", unit="percent",
         n_total=by_age["n_with_information"].sum())
 else:
@@ -66,15 +68,20 @@ curves = queries.time_to_implementation(chosen)
 km_title = t("km_title_years", lang, first=years[0], last=years[-1])  # every year issued, not the period
 components.chart_block(
     figures.implementation_curves(curves, title=km_title, lang=lang, institutions=chosen,
-                                  subtitle=t("km_subtitle", lang)),
+                                  subtitle=t("km_subtitle", lang), ends=components.panel_ends(ends)),
     title=km_title, data=curves, lang=lang, key="rec_km", unit="percent")
+open_lines = []
 for r in queries.open_recommendations().filter(pl.col("iso3").is_in(chosen)).iter_rows(named=True):
     half = (t("months_n", lang, n=fmt.number(r["median_months_to_implementation"], lang, 0))
             if r["median_months_to_implementation"] is not None else t("open_half_never", lang))
-    st.markdown("- " + t("open_age_line", lang, country=institution_label(r["iso3"], lang),
-                         n_open=fmt.integer(r["n_open"], lang), n=fmt.integer(r["n_with_information"], lang),
-                         age=fmt.number(r["median_open_age_months"], lang, 1),
-                         as_of=fmt.date(r["as_of_date"], lang), half=half))
+    open_lines.append("- " + t("open_age_line", lang, country=institution_label(r["iso3"], lang),
+                               n_open=fmt.integer(r["n_open"], lang), n=fmt.integer(r["n_with_information"], lang),
+                               age=fmt.number(r["median_open_age_months"], lang, 1),
+                               as_of=fmt.date(r["as_of_date"], lang), half=half))
+# Past a dozen, a line each would push the next charts a screen down: on request.
+open_box = (st.expander(t("open_age_list", lang, n=fmt.integer(len(open_lines), lang)))
+            if state.many_institutions(chosen) else st.container())
+open_box.markdown("\n".join(open_lines))
 
 # ---- the authorities' response, apart from implementation
 st.header(t("section_acceptance", lang))
@@ -82,7 +89,7 @@ acceptance = queries.acceptance_rates(year_from, year_to).filter(pl.col("iso3").
 acceptance_title = t("acceptance_title", lang, period=period)
 components.chart_block(
     figures.ranking_bars(acceptance, title=acceptance_title, unit="percent", lang=lang, institutions=chosen,
-                         value_col="acceptance_rate", n_col="n_with_response"),
+                         value_col="acceptance_rate", n_col="n_with_response", ends=ends),
     title=acceptance_title, data=acceptance, lang=lang, key="rec_acceptance", unit="percent",
     n_total=acceptance["n_with_response"].sum())
 
@@ -93,7 +100,7 @@ for rate in RATES:  # full width each: long titles and "value (n = ...)" labels 
     rate_title = t("rates_title", lang, indicator=indicator_label(rate, lang), period=period)
     components.chart_block(
         figures.ranking_bars(rates, title=rate_title, unit="percent", lang=lang, institutions=chosen,
-                             value_col=rate, n_col="n_with_information"),
+                             value_col=rate, n_col="n_with_information", ends=ends),
         title=rate_title, data=rates, lang=lang, key=f"rec_{rate}", unit="percent",
         n_total=rates["n_with_information"].sum())
 components.missing_data_note(chosen, rates, None, lang, value_col="implementation_rate")
@@ -104,7 +111,7 @@ status_title = t("status_title", lang, period=period)
 components.chart_block(
     figures.status_bars(statuses, title=status_title, lang=lang, row_col="iso3",
                         row_labels={c: institution_label(c, lang) for c in chosen},
-                        illustrative_col="has_illustrative"),
+                        illustrative_col="has_illustrative", ends=ends),
     title=status_title, data=statuses, lang=lang, key="rec_status",
     n_total=statuses["n_recommendations"].sum())
 
@@ -121,13 +128,13 @@ if components.lazy_section("o_trend", lang, open_with=("r",)):
     components.chart_block(
         figures.trend_small_multiples(by_year, title=trend_title, unit="percent", lang=lang,
                                       institutions=chosen, value_col=trend_rate, year_col="year_issued",
-                                      n_col="n_with_information"),
+                                      n_col="n_with_information", ends=components.panel_ends(ends)),
         title=trend_title, data=by_year, lang=lang, key="rec_trend", unit="percent")
     map_title = t("rates_title", lang, indicator=indicator_label(trend_rate, lang), period=period)
     components.chart_block(
-        figures.choropleth_two_panels(rates, queries.boundaries(), title=map_title, unit="percent",
-                                      lang=lang, value_col=trend_rate, n_col="n_with_information",
-                                      side_by_side=presentation.is_on()),
+        figures.choropleth_panels(rates, queries.boundaries(), title=map_title, unit="percent",
+                                  lang=lang, value_col=trend_rate, n_col="n_with_information",
+                                  side_by_side=presentation.is_on()),
         title=map_title, data=rates, lang=lang, key="rec_map", unit="percent")
 
 # ---- breakdown by place type / theme / authority

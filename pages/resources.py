@@ -27,6 +27,7 @@ measures = TOPICS[topic][1 if relative else 0]
 measure = state.selectbox("i", t("select_indicator", lang), measures, measures[0],
                           format_func=lambda m: measure_label(m, lang), container=right)
 chosen = state.institutions(all_institutions, lang)
+ends = components.chart_ends(len(chosen), lang)  # past a dozen: both ends, the rest on request
 
 # ---- data
 values = queries.series(measure)
@@ -52,7 +53,7 @@ st.header(t("section_ranking", lang))
 ranking_title = t("title_indicator_year", lang, indicator=label, year=year)
 components.chart_block(
     figures.ranking_bars(snapshot, title=ranking_title, unit=unit, lang=lang, institutions=chosen,
-                         n_col="n"),
+                         n_col="n", ends=ends),
     title=ranking_title, data=snapshot, lang=lang, key="resources_ranking", unit=unit)
 components.missing_data_note(chosen, snapshot, year, lang)
 
@@ -62,9 +63,9 @@ st.header(t("section_map", lang))
 if components.lazy_section("o_map", lang):
     map_title = t("title_indicator_year", lang, indicator=label, year=year)
     components.chart_block(
-        figures.choropleth_two_panels(snapshot, queries.boundaries(), title=map_title, unit=unit,
-                                      lang=lang, n_col="n",
-                                      side_by_side=presentation.is_on()),
+        figures.choropleth_panels(snapshot, queries.boundaries(), title=map_title, unit=unit,
+                                  lang=lang, n_col="n",
+                                  side_by_side=presentation.is_on()),
         title=map_title, data=snapshot, lang=lang, key="resources_map", unit=unit)
 
 st.header(t("section_trends", lang))
@@ -72,5 +73,5 @@ if components.lazy_section("o_trend", lang):
     trend_title = t("trend_title_years", lang, indicator=label, first=years[0], last=years[-1])
     components.chart_block(
         figures.trend_small_multiples(selected, title=trend_title, unit=unit, lang=lang,
-                                      institutions=chosen, n_col="n"),
+                                      institutions=chosen, n_col="n", ends=components.panel_ends(ends)),
         title=trend_title, data=selected, lang=lang, key="resources_trend", unit=unit)

@@ -59,3 +59,18 @@ def make_database(tmp_path_factory):
 def use_database():
     """`with use_database(path):` points the dashboard's queries at `path` for the block."""
     return database_in_use
+
+
+EIGHTY_INSTITUTIONS, EIGHTY_RECOMMENDATIONS = 80, 20_000
+
+
+@pytest.fixture(scope="session")
+def eighty_db(tmp_path_factory) -> Path:
+    """A generated set of 80 institutions (the nine and 71 more, 20,000 recommendations) built
+    by the ETL once per session. Only the path: point the dashboard at it with `use_database`."""
+    from etl import generate
+
+    folder = tmp_path_factory.mktemp("eighty_db")
+    generate.main(["--out", str(folder / "input"), "--institutions", str(EIGHTY_INSTITUTIONS),
+                   "--recommendations", str(EIGHTY_RECOMMENDATIONS), "--quiet"])
+    return build_database(folder / "input", folder)

@@ -92,3 +92,15 @@ def test_load_log_download_names_files_without_the_servers_folders(bundled_db):
         assert str(Path(path).parent) not in text
     assert set(downloaded["source_path"]) == {Path(p).name for p, _ in stored}
     assert "institutions.csv" in text
+
+
+@pytest.mark.parametrize("lang, words", [("es", "las internas no entran"), ("pt", "as internas não entram"),
+                                         ("en", "internal ones enter no")])
+def test_methods_state_that_public_figures_leave_internal_recommendations_out(bundled_db, lang, words):
+    text = "\n".join(m.value for m in run_page(PAGE, lang=lang).markdown)
+    assert words in text
+
+
+def test_recommendations_page_says_its_figures_leave_internal_recommendations_out(bundled_db):
+    captions = " ".join(c.value for c in run_page("pages/recommendations.py", lang="pt").caption)
+    assert "apenas as recomendações públicas" in captions

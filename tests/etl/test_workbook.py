@@ -145,3 +145,15 @@ def test_percent_formatted_cells_read_as_typed(tmp_path):
     observations = validated(path)["observations"]
     value = observations.filter(observations["indicator_id"] == "information_requests_answered_pct")["value"]
     assert value.to_list() == [80.0]
+
+
+def test_template_lists_every_catalogue_country_once_at_the_end_of_its_readme(tmp_path):
+    import csv
+    countries_csv = Path(__file__).resolve().parents[2] / "catalogue" / "countries.csv"
+    with open(countries_csv, encoding="utf-8", newline="") as f:
+        expected = {r["iso3"]: r["name_es"] for r in csv.DictReader(f)}
+    book = openpyxl.load_workbook(write_template(tmp_path / "template.xlsx"), read_only=True)
+    rows = [row for row in book["README"].iter_rows(values_only=True)]
+    listed = {row[1]: row[3] for row in rows if row[1] in expected and row[0] in (None, "")}
+    assert listed == expected
+    assert max(len(str(v)) for row in rows for v in row if v is not None) < 2000  # no 10 KB cell
