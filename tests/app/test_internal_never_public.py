@@ -28,6 +28,7 @@ from streamlit.testing.v1 import app_test as app_test_module
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.runtime.media_file_storage import MediaFileStorageError
 
+from devtools.page_text import element_texts
 from mirador import chart_export, exports, queries
 from mirador.navigation import PAGES
 from mirador.report import one_pager, workshop
@@ -89,20 +90,6 @@ class RecordingMediaFileManager(MediaFileManager):
         RecordingMediaFileManager.last = self
 
 
-def _element_texts(node) -> list[str]:
-    """Every element and block of the page as its serialized proto (markdown, captions,
-    widget labels and options, chart JSON specs, table Arrow bytes), plus each table decoded."""
-    out = []
-    proto = getattr(node, "proto", None)
-    if proto is not None:
-        out.append(proto.SerializeToString().decode("utf-8", errors="replace"))
-    if getattr(node, "type", None) in ("dataframe", "table"):
-        out.append(node.value.to_csv())
-    for child in (getattr(node, "children", None) or {}).values():
-        out += _element_texts(child)
-    return out
-
-
 def _decoded(file_name: str, content: bytes) -> str:
     """A download as text, the way a person would read it (by its extension)."""
     suffix = Path(file_name).suffix.lower()
@@ -162,7 +149,7 @@ def visitor_sees(internal_db) -> dict[str, dict[str, str]]:
     try:
         for spec in PAGES:
             at, manager = _run_page(spec.path)
-            seen[spec.path] = {"page": "\n".join(_element_texts(at._tree)), **_downloads(at, manager)}
+            seen[spec.path] = {"page": "\n".join(element_texts(at._tree)), **_downloads(at, manager)}
     finally:
         patch.undo()
     return seen

@@ -19,6 +19,7 @@ import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from devtools.page_text import element_texts
 from etl import pipeline
 from etl.problems import Problem
 from mirador.staff import display, internal, preview, publish
@@ -197,18 +198,6 @@ def test_internal_records_can_live_in_a_staff_only_folder(tmp_path, published, m
     assert not any(p.name.endswith(".internal") for p in published.parent.iterdir())
 
 
-def _page_text(node) -> list[str]:
-    out = []
-    proto = getattr(node, "proto", None)
-    if proto is not None:
-        out.append(proto.SerializeToString().decode("utf-8", errors="replace"))
-    if getattr(node, "type", None) in ("dataframe", "table"):
-        out.append(node.value.to_csv())
-    for child in (getattr(node, "children", None) or {}).values():
-        out += _page_text(child)
-    return out
-
-
 def test_a_public_page_after_a_staff_publish_shows_no_internal_id(tmp_path, published, use_database):
     edited = with_internal_edits(tmp_path)
     candidate = publish.check_upload("edited.zip", zip_of(edited))
@@ -223,7 +212,7 @@ def test_a_public_page_after_a_staff_publish_shows_no_internal_id(tmp_path, publ
             toggle.set_value(True)
         at.run()
         assert not at.exception, [e.value for e in at.exception]
-        shown = "\n".join(_page_text(at._tree))
+        shown = "\n".join(element_texts(at._tree))
     assert "PER-2019-002" in shown  # a public record is listed: the search is not blind
     leaked = [i for i in internal_rows(edited) if i in shown]
     assert not leaked, leaked
