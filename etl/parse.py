@@ -72,41 +72,49 @@ def number_form(text: pl.Expr) -> pl.Expr:
     return form
 
 
-def number(text: pl.Expr, convention: NumberConvention = UNDECIDED) -> pl.Expr:
-    """Float64 of `text` read by its form and the column's convention; null when it is not a
-    finite number or when it is ambiguous under the convention."""
-    s, form = _number_text(text), number_form(text)
-    without_groups = s.str.replace_all(f"[{_GROUP_SPACES}]", "")
+def _plain_number_text(s: pl.Expr, convention: NumberConvention, whole: bool) -> pl.Expr:
+    """`s` (trimmed number text) rewritten as Rust/Python float text ("1234.5"), null when not a number.
+
+    One when/then chain over the forms, in NUMBER_FORMS order (the first that matches decides),
+    each form turned into plain text on its own branch. Built from `s` directly rather than from
+    `number_form`: an expression that nests the form chain in each branch grows to tens of
+    thousands of nodes, and planning it cost more than parsing a column.
+    With `whole`, an ambiguous value the convention reads as a decimal (1.000 = 1 with decimal
+    points) is null: for a count that reading is not trusted.
+    """
+    without_groups = s.str.replace_all(f"[{_GROUP_SPACES}]", "").str.replace(",", ".", literal=True)
     comma_as_point = s.str.replace(",", ".", literal=True)
     thousands_point = s.str.replace_all(".", "", literal=True)
     thousands_comma = s.str.replace_all(",", "", literal=True)
-    plain = (
-        pl.when(form.is_in(["integer", "exponent", "decimal_point"])).then(s)
-        .when(form == "decimal_comma").then(comma_as_point)
-        .when(form == "point_groups").then(thousands_point.str.replace(",", ".", literal=True))
-        .when(form == "comma_groups").then(thousands_comma)
-        .when(form.str.starts_with("space_groups")).then(without_groups.str.replace(",", ".", literal=True))
-        .when(form == "ambiguous_point")
-        .then({DECIMAL_COMMA: thousands_point, DECIMAL_POINT: s}.get(convention.decimal, pl.lit(None, pl.String)))
-        .when(form == "ambiguous_comma")
-        .then({DECIMAL_COMMA: comma_as_point, DECIMAL_POINT: thousands_comma}.get(
-            convention.decimal, pl.lit(None, pl.String)))
-    )
-    value = plain.cast(pl.Float64, strict=False)
+    nothing = pl.lit(None, pl.String)
+    as_decimal = {DECIMAL_COMMA: thousands_point, DECIMAL_POINT: nothing if whole else s}
+    as_comma = {DECIMAL_COMMA: nothing if whole else comma_as_point, DECIMAL_POINT: thousands_comma}
+    plain_by_form = {
+        "integer": s, "exponent": s,
+        "ambiguous_point": as_decimal.get(convention.decimal, nothing),
+        "ambiguous_comma": as_comma.get(convention.decimal, nothing),
+        "decimal_point": s, "decimal_comma": comma_as_point,
+        "point_groups": thousands_point.str.replace(",", ".", literal=True),
+        "comma_groups": thousands_comma,
+        "space_groups_comma": without_groups, "space_groups_point": without_groups, "space_groups": without_groups,
+    }
+    plain = nothing
+    for name, pattern in reversed(NUMBER_FORMS.items()):
+        plain = pl.when(s.str.contains(pattern)).then(plain_by_form[name]).otherwise(plain)
+    return plain
+
+
+def number(text: pl.Expr, convention: NumberConvention = UNDECIDED) -> pl.Expr:
+    """Float64 of `text` read by its form and the column's convention; null when it is not a
+    finite number or when it is ambiguous under the convention."""
+    value = _plain_number_text(_number_text(text), convention, whole=False).cast(pl.Float64, strict=False)
     return pl.when(value.is_finite()).then(value)  # 1e999 is no figure: inf would spread to every ratio
-
-
-def _read_as_decimal(form: pl.Expr, convention: NumberConvention) -> pl.Expr:
-    """An ambiguous value that this convention reads as a decimal number (1,000 = 1 with decimal commas)."""
-    decimal_form = {DECIMAL_COMMA: "ambiguous_comma", DECIMAL_POINT: "ambiguous_point"}.get(convention.decimal)
-    return form == decimal_form if decimal_form else pl.lit(False)
 
 
 def integer(text: pl.Expr, convention: NumberConvention = UNDECIDED) -> pl.Expr:
     """A whole number. 1.000 read as a decimal is 1.0: for a count that reading is not trusted."""
-    value = number(text, convention)
-    value = pl.when(_read_as_decimal(number_form(text), convention)).then(None).otherwise(value)
-    return pl.when(value == value.floor()).then(value).otherwise(None).cast(pl.Int64, strict=False)
+    value = _plain_number_text(_number_text(text), convention, whole=True).cast(pl.Float64, strict=False)
+    return pl.when(value.is_finite() & (value == value.floor())).then(value).cast(pl.Int64, strict=False)
 
 
 def number_convention(texts: pl.Series, semicolon_file: bool = False) -> NumberConvention:
@@ -134,10 +142,15 @@ def number_convention(texts: pl.Series, semicolon_file: bool = False) -> NumberC
     return UNDECIDED
 
 
+def _has_form(s: pl.Expr, *forms: str) -> pl.Expr:
+    """`s` is written in one of `forms` (one regex for them all)."""
+    return s.str.contains("|".join(f"(?:{NUMBER_FORMS[form]})" for form in forms))
+
+
 def number_problem(text: pl.Expr, convention: NumberConvention, whole: bool) -> pl.Expr:
     """Why `text` is not accepted as a number under `convention`, in words; null when that is
     not about the separators or the size (the generic "expected a number" then applies)."""
-    s, form = _number_text(text), number_form(text)
+    s = _number_text(text)
     parts = s.str.extract_groups(r"^([+-]?)(\d+)([.,])(\d{3})$")
     sign, units, mark, thousandths = (parts.struct.field(str(i)) for i in (1, 2, 3, 4))
     as_thousands = sign + units + thousandths                     # 1.000 -> 1000
@@ -147,20 +160,23 @@ def number_problem(text: pl.Expr, convention: NumberConvention, whole: bool) -> 
     decimal_written = (pl.when(fraction == "").then(sign + units)
                        .when(fraction.str.len_chars() < 3).then(sign + units + mark + fraction)
                        .otherwise(sign + units + mark + fraction + "0"))
-    ambiguous = form.str.starts_with("ambiguous")
+    # Each a single regex on `s`, not a test of number_form: the ambiguous forms cannot match an
+    # earlier form (those have no mark, or an exponent), so matching them is being of that form.
+    ambiguous = _has_form(s, "ambiguous_point", "ambiguous_comma")
     if whole:
         reason = (f"in this column '{convention.decimal}' marks decimals" if convention.decimal
                   else convention.undecided)
         words = (pl.lit("a whole number written one way only: ") + s + " is " + as_thousands
                  + " with a thousands separator but " + as_decimal + " with a decimal mark (" + reason
                  + "); write " + as_thousands + " without the separator")
-        unclear = ambiguous & (pl.lit(convention.decimal is None) | _read_as_decimal(form, convention))
+        read_as_decimal = {DECIMAL_COMMA: "ambiguous_comma", DECIMAL_POINT: "ambiguous_point"}.get(convention.decimal)
+        unclear = ambiguous & (pl.lit(True) if read_as_decimal is None else _has_form(s, read_as_decimal))
     else:
         words = (pl.lit("a number written one way only: ") + s + " can be read as " + as_decimal
                  + " or as " + as_thousands + " (" + pl.lit(convention.undecided) + "); write " + as_thousands
                  + " (or " + decimal_written + " if " + as_decimal + " is meant)")
         unclear = ambiguous & pl.lit(convention.decimal is None)
-    too_large = form.is_not_null() & ~ambiguous & ~number(text, convention).is_finite().fill_null(False)
+    too_large = _has_form(s, *NUMBER_FORMS) & ~ambiguous & ~number(text, convention).is_finite().fill_null(False)
     return (pl.when(unclear).then(words)
             .when(too_large).then(pl.lit("a finite number (this one is too large to be a figure)")))
 
@@ -230,8 +246,13 @@ def parse_frame(frame: pl.DataFrame, parsers: list[ColumnParser]) -> pl.DataFram
         else:
             parsed = pl.DataFrame({"raw": values}).select(
                 parser.expression(pl.col("raw")).cast(parser.dtype)).to_series()
-        expressions.append(pl.col(parser.raw).replace_strict(values, parsed, default=None,
-                                                             return_dtype=parser.dtype).alias(parser.out))
+        if not len(values):  # nothing but blanks: nothing to look up
+            expressions.append(pl.col(parser.raw).cast(parser.dtype).alias(parser.out))
+            continue
+        # Every value is among `values`: no default is needed, and giving one (None) makes polars
+        # cut the result into pieces unlike the frame's, which then copies every column to match.
+        expressions.append(pl.col(parser.raw).replace_strict(values, parsed, return_dtype=parser.dtype)
+                           .alias(parser.out))
     return frame.with_columns(expressions)
 
 

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import functools
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 from etl import read, transform, validate
+from etl.contracts import DATABASE_TABLES
 from etl.load import DatabaseBusy  # noqa: F401  (raised by run(); callers catch pipeline.DatabaseBusy)
 from etl.load import LOCK_WAIT_SECONDS, LoadLogEntry, read_boundaries, write_database
 from etl.problems import Problem
@@ -50,10 +51,13 @@ class _Stages:
     def run(self, name: str, description: str, fn, *args):
         start = time.perf_counter()
         out = fn(*args)
-        self.timings[name] = time.perf_counter() - start
-        if self.progress:
-            self.progress(description, self.timings[name])
+        self.record(name, description, time.perf_counter() - start)
         return out
+
+    def record(self, name: str, description: str, seconds: float) -> None:
+        self.timings[name] = seconds
+        if self.progress:
+            self.progress(description, seconds)
 
 
 def _validated(source: Path, stages: _Stages) -> validate.Validated:
@@ -95,16 +99,51 @@ def run(source: str | Path | None = None, db_path: str | Path | None = None, *,
         validated, raw = _validated(source, stages)
         if not validated.ok:
             return Result(False, None, validated.problems, validated.warnings, timings=stages.timings)
-        marts = stages.run("transform", "derived figures and marts", transform.build_marts, validated.tables)
         boundaries, boundary_warning = stages.run("boundaries", "boundaries", boundaries_future.result)
     warnings = list(validated.warnings) + ([boundary_warning] if boundary_warning else [])
     log = LoadLogEntry(
         source_path=str(source.resolve()),
         files=[{"name": f.name, "sha256": f.sha256, "rows": f.rows} for f in raw.files],
         row_counts={}, warnings=warnings, person=person, comment=comment)
-    row_counts = stages.run("load", f"wrote {target.name}", functools.partial(
-        write_database, wait_seconds=wait_seconds, on_wait=on_wait, keep_versions=keep_versions), target, marts, boundaries, log)
+    write = functools.partial(write_database, target, boundaries=boundaries, log=log, wait_seconds=wait_seconds,
+                              on_wait=on_wait, keep_versions=keep_versions)
+    row_counts = _build_and_write(validated.tables, write, stages, target.name)
     return Result(True, target, [], log.warnings, row_counts, stages.timings)
+
+
+def _build_and_write(tables: dict, write: Callable, stages: _Stages, db_name: str) -> dict[str, int]:
+    """The marts are worked out on a second thread while this one writes the database: the public
+    recommendations (the biggest table, built first) go in while the other marts are built, each
+    of the others as soon as all are (polars and DuckDB both let go of the GIL). A mart that fails
+    to build fails the write, which then leaves the database as it was. The validated
+    recommendations are taken out of `tables` as soon as they are filtered (see build_marts)."""
+    built: dict[str, Future] = {name: Future() for name in DATABASE_TABLES if name not in ("load_log", "boundaries")}
+    start = time.perf_counter()
+
+    def build() -> None:
+        try:
+            marts = transform.build_marts(tables, on_ready=lambda name, frame: built[name].set_result(frame),
+                                          consume=True)
+        except BaseException as exc:
+            for pending in built.values():
+                if not pending.done():
+                    pending.set_exception(exc)
+            raise
+        for name, pending in built.items():
+            if not pending.done():
+                pending.set_result(marts.get(name))
+        stages.record("transform", "derived figures and marts", time.perf_counter() - start)
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="marts") as pool:
+        building = pool.submit(build)
+        try:
+            # Handed over as a frame, not a Future: the loader writes the frames it has on a second connection.
+            public = built["mart_public_recommendations"].result()
+            row_counts = write({**built, "mart_public_recommendations": public})
+        finally:
+            building.result()  # re-raises a failed build, the cause of a failed write
+    stages.record("load", f"wrote {db_name}", time.perf_counter() - start - stages.timings["transform"])
+    return row_counts
 
 
 def build(source: str | Path | None = None, db: str | Path | None = None, **kwargs) -> Result:

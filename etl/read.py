@@ -17,6 +17,7 @@ import csv
 import hashlib
 import io
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -164,12 +165,18 @@ def _files_by_table(folder: Path, source: RawSource) -> dict[str, list[Path]]:
 
 def _read_csv_table(path: Path, table: str, source: RawSource) -> None:
     data = path.read_bytes()
-    try:
-        frame, delimiter, problems = read_csv_file(data, path.name, table)
-    except Exception as exc:  # a malformed file is a problem to report, not a crash
-        source.problems.append(Problem(file=path.name, row=None, column=None, value=None, table=table,
-                                       expected=f"a readable CSV file ({_short(exc)})"))
-        return
+    # hashlib lets go of the GIL on large buffers: the checksum is taken on the other core
+    # while polars splits the file into rows.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sha256") as pool:
+        checksum = pool.submit(_sha256, data) if len(data) > SNIFF_BYTES else None
+        try:
+            frame, delimiter, problems = read_csv_file(data, path.name, table)
+        except Exception as exc:  # a malformed file is a problem to report, not a crash
+            source.problems.append(Problem(file=path.name, row=None, column=None, value=None, table=table,
+                                           expected=f"a readable CSV file ({_short(exc)})"))
+            return
+        sha256 = checksum.result() if checksum is not None else _sha256(data)
+    del data  # the file's bytes are not needed any more: let them go before the cells are checked
     source.problems.extend(problems)
     if frame is None:
         return
@@ -177,7 +184,11 @@ def _read_csv_table(path: Path, table: str, source: RawSource) -> None:
     # Control characters were looked for by read_csv_file, on the whole text at once.
     source.problems.extend(cell_problems(frame, table, path.name, checks=("error", "length")))
     source.tables[table] = RawTable(table, frame, path.name, delimiter=delimiter)
-    source.files.append(SourceFile(path.name, hashlib.sha256(data).hexdigest(), frame.height))
+    source.files.append(SourceFile(path.name, sha256, frame.height))
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 def windows_1252_to_utf8(data: bytes) -> bytes:
@@ -264,9 +275,11 @@ def read_csv_file(data: bytes, file: str, table: str = "") -> tuple[pl.DataFrame
         return pl.DataFrame({ROW: pl.Series([], dtype=pl.Int64)}), ",", []
     delimiter = sniff_delimiter(utf8)
     first_row = 1 + blank_lines  # the header's row number
+    has_control = None
     try:
-        issues = _line_issues(utf8, delimiter, first_row)
-        if issues is None:
+        if len(utf8) > SNIFF_BYTES and b'"' not in utf8:
+            frame, issues, has_control = _read_unquoted(utf8, delimiter, first_row)
+        elif (issues := _line_issues(utf8, delimiter, first_row)) is None:
             # A quoted value spans lines, or a quote is left open: only a record-by-record reader can tell.
             frame, issues = _python_csv(utf8.decode("utf-8"), delimiter, first_row)
         else:
@@ -280,9 +293,56 @@ def read_csv_file(data: bytes, file: str, table: str = "") -> tuple[pl.DataFrame
                                          expected=broken.expected, table=table)]
     problems = [Problem(file=file, row=row, column=None, value=value, expected=expected, table=table, more_rows=more)
                 for row, value, expected, more in issues]
-    if frame is not None and _has_control_characters(utf8):
+    if has_control is None:
+        has_control = frame is not None and _has_control_characters(utf8)
+    if frame is not None and has_control:
         problems += cell_problems(frame, table, file, checks=("control",))  # cell by cell only when there are some
     return frame, delimiter, problems
+
+
+def _read_unquoted(utf8: bytes, delimiter: str, first_row: int) -> tuple[pl.DataFrame, list[tuple], bool]:
+    """(frame, ragged-row issues, has control characters) of a big file without a single quote.
+
+    There every line is a row. polars splits the file into cells on a second thread (it lets
+    go of the GIL) while this one looks for control characters; refusing any line longer than
+    the header, so that `_rows_all_complete` can prove every line complete from the cells alone.
+    Only a file where that fails (a ragged or blank line) is counted line by line.
+    """
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="csv") as pool:
+        parsing = pool.submit(_polars_csv, utf8, delimiter, first_row, False)
+        has_control = _has_control_characters(utf8)
+        try:
+            frame = parsing.result()
+        except pl.exceptions.PolarsError:  # a line longer than the header: found and listed below
+            frame = None
+    if frame is not None and b"\r" not in utf8 and _rows_all_complete(utf8, frame):
+        return frame, [], has_control
+    issues = _line_issues(utf8, delimiter, first_row)
+    try:
+        frame = _polars_csv(utf8, delimiter, first_row)
+    except pl.exceptions.PolarsError:  # whatever polars will not take, the csv module reads
+        frame, issues = _python_csv(utf8.decode("utf-8"), delimiter, first_row)
+    return frame, issues, has_control
+
+
+def _rows_all_complete(utf8: bytes, frame: pl.DataFrame) -> bool:
+    """True when every line below the header has as many fields as the header.
+
+    Only for a file without quotes or carriage returns that polars read refusing longer lines:
+    every byte of it is then a cell's, a delimiter or a line break, so the body's length less
+    its cells and line breaks is its number of delimiters. No line has more than width - 1 of
+    them, so width - 1 per line in all means exactly that many on every line (a blank or short
+    line makes the sum fall short). One sum over the cells instead of splitting the file into
+    lines and counting on each.
+    """
+    header_end = utf8.find(b"\n")
+    if header_end < 0:
+        return frame.height == 0
+    cells = [c for c in frame.columns if c != ROW]
+    body_bytes = len(utf8) - header_end - 1
+    line_breaks = max(frame.height - 1, 0) + (1 if frame.height and utf8.endswith(b"\n") else 0)
+    cell_bytes = frame.select(pl.sum_horizontal(pl.col(cells).str.len_bytes().sum())).item() if cells else 0
+    return body_bytes - cell_bytes - line_breaks == (len(cells) - 1) * frame.height
 
 
 def _has_control_characters(utf8: bytes) -> bool:
@@ -296,11 +356,12 @@ def _has_control_characters(utf8: bytes) -> bool:
     return b"\xc2" in utf8 and bool(_C1_UTF8.search(utf8))
 
 
-def _polars_csv(utf8: bytes, delimiter: str, first_row: int) -> pl.DataFrame:
-    # Ragged rows are reported by _field_count_issues; truncating here only lets the rest be checked too.
+def _polars_csv(utf8: bytes, delimiter: str, first_row: int, truncate_ragged_lines: bool = True) -> pl.DataFrame:
+    # Ragged rows are reported by _line_issues; truncating here only lets the rest be checked too.
     frame = pl.read_csv(
         utf8, separator=delimiter, infer_schema=False, has_header=True,
-        truncate_ragged_lines=True, row_index_name=ROW, row_index_offset=first_row + 1, raise_if_empty=False,
+        truncate_ragged_lines=truncate_ragged_lines, row_index_name=ROW, row_index_offset=first_row + 1,
+        raise_if_empty=False,
     )
     return frame.with_columns(pl.col(ROW).cast(pl.Int64))
 

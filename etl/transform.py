@@ -14,6 +14,8 @@ Rules that shape every function here (docs/data_model.md):
 """
 from __future__ import annotations
 
+from typing import Callable
+
 import polars as pl
 
 import catalogue
@@ -53,6 +55,7 @@ RATIOS = (
 )
 
 _RANK_TO_STATUS = {rank: status for status, rank in DATA_STATUS_RANK.items()}
+MERGE_BY_SLICES_MAX_ROWS = 1_000  # totals rows slotted into the grouped records; more: one stable sort
 
 
 def status_rank(column: str = "data_status") -> pl.Expr:
@@ -63,18 +66,37 @@ def status_from_rank(expr: pl.Expr) -> pl.Expr:
     return expr.replace_strict(_RANK_TO_STATUS, return_dtype=pl.String)
 
 
-def build_marts(tables: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
-    """All database tables derived from the validated input tables."""
+def worst_status(column: str = "data_status") -> pl.Expr:
+    """The worst data_status among a group's rows, as text. Through an Enum in rank order: 700k
+    records are compared as small integers, not mapped word by word to ranks and back (half the
+    CPU and a quarter of the memory of that when grouping them)."""
+    return pl.col(column).cast(pl.Enum(sorted(DATA_STATUS_RANK, key=DATA_STATUS_RANK.get))).max().cast(pl.String)
+
+
+def build_marts(tables: dict[str, pl.DataFrame], on_ready: Callable[[str, pl.DataFrame], None] | None = None,
+                *, consume: bool = False) -> dict[str, pl.DataFrame]:
+    """All database tables derived from the validated input tables.
+
+    `on_ready(name, table)` is told of the public recommendations as soon as the counts are
+    done, before the other marts are worked out: the loader writes that biggest table while they
+    are (see pipeline.run). Not before the counts: grouping 700k records takes memory for a
+    moment, and DuckDB's insert beside it made the peak of the whole load.
+    With `consume`, the recommendations are taken out of `tables` once the public ones are
+    filtered from them, so that a million rows are let go before the marts are built.
+    """
+    # Filtered once: every recommendation mart below is built from public records only.
+    records = public_only(tables.pop("recommendations") if consume else tables["recommendations"])
     # Codes arrive Categorical (cheap for the big recommendations table); the
     # small tables are easier to stack and join as plain strings.
-    tables = {name: frame if name == "recommendations" else as_strings(frame) for name, frame in tables.items()}
+    tables = {name: as_strings(frame) for name, frame in tables.items() if name != "recommendations"}
+    counts = recommendation_counts(records, tables["recommendation_totals"])
+    public = conform("mart_public_recommendations", public_recommendations(records))
+    if on_ready is not None:
+        on_ready("mart_public_recommendations", public)
     institution_rows = institutions(tables["institutions"])
     # Figures for years before an NPM operated are not the NPM's: set aside, never compared.
     observations, early_observations = split_before_npm(tables["observations"], institution_rows)
     assessments, early_assessments = split_before_npm(tables["autonomy_assessments"], institution_rows)
-    # Filtered once: every recommendation mart below is built from public records only.
-    records = public_only(tables["recommendations"])
-    counts = recommendation_counts(records, tables["recommendation_totals"])
     rates = implementation_rates(counts)
     scores = autonomy_scores(assessments)
     times = record_times(records)
@@ -91,7 +113,7 @@ def build_marts(tables: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
         "mart_implementation_by_age": by_age,
         "mart_time_to_implementation": curves,
         "mart_open_recommendations": open_recommendations(times, curves),
-        "mart_public_recommendations": public_recommendations(records),
+        "mart_public_recommendations": public,
         "mart_before_npm": before_npm(early_observations, early_assessments),
         "reference_facts": tables.get("reference_facts", _empty("reference_facts")),
     }
@@ -197,8 +219,7 @@ def recommendation_counts(records: pl.DataFrame, totals: pl.DataFrame) -> pl.Dat
         records.lazy()
         .with_columns(pl.col("date_issued").dt.year().cast(pl.Int64).alias("year_issued"))
         .group_by(dims)
-        .agg(pl.len().cast(pl.Int64).alias("n_recommendations"), status_from_rank(status_rank().max())
-             .alias("data_status"))
+        .agg(pl.len().cast(pl.Int64).alias("n_recommendations"), worst_status().alias("data_status"))
         .with_columns(pl.lit(False).alias("from_totals"))
     )
     from_totals = (
@@ -210,9 +231,52 @@ def recommendation_counts(records: pl.DataFrame, totals: pl.DataFrame) -> pl.Dat
     )
     columns = dims + ["n_recommendations", "from_totals", "data_status"]
     # Group on Categorical codes (fast), then hand back plain strings (small result).
-    from_records = from_records.with_columns(pl.col(pl.Categorical).cast(pl.String))
-    from_totals = from_totals.with_columns(pl.col(pl.Categorical).cast(pl.String))
-    return sorted_rows(pl.concat([from_records.select(columns), from_totals.select(columns)]).collect(), dims)
+    parts = pl.collect_all([from_records.select(columns), from_totals.select(columns)])
+    return stacked_in_order(parts, dims)
+
+
+def stacked_in_order(parts: list[pl.DataFrame], keys: list[str]) -> pl.DataFrame:
+    """`sorted_rows(pl.concat(parts), keys)` with Categorical columns as plain strings (ties keep
+    the order of the parts). A Categorical column is ranked through an Enum of its sorted words,
+    and each part is sorted while its words are still codes: 440k grouped records are neither
+    turned into text to be ranked nor moved as text to be sorted (each cost more than the sort)."""
+    key, span = pl.lit(0, pl.UInt64), 1
+    for name in keys:
+        distinct = [part.get_column(name).drop_nulls().unique() for part in parts]
+        words = all(column.dtype in (pl.String, pl.Categorical) for column in distinct)
+        values = pl.concat([column.cast(pl.String) if words else column for column in distinct]).unique().sort()
+        span *= len(values) + 1
+        if span >= 2**63:
+            return sorted_rows(pl.concat([as_strings(part) for part in parts]), keys)
+        if words and len(values):
+            rank = pl.col(name).cast(pl.Enum(values.to_list())).to_physical().cast(pl.UInt64)
+        else:
+            rank = pl.col(name).replace_strict(values, pl.int_range(len(values), dtype=pl.UInt64, eager=True),
+                                               default=None, return_dtype=pl.UInt64)
+        key = key * (len(values) + 1) + rank.fill_null(len(values))  # null: last
+    ordered = [as_strings(part.with_columns(key.alias("__order")).sort("__order", maintain_order=True))
+               for part in parts]
+    merged = ordered[0]
+    for later in ordered[1:]:
+        merged = _merged(merged, later)
+    return merged.drop("__order")
+
+
+
+def _merged(first: pl.DataFrame, later: pl.DataFrame) -> pl.DataFrame:
+    """Two frames sorted by "__order" as one, rows of `first` before those of `later` on ties
+    (a stable sort of the two stacked). A few rows (reported totals) are slotted into the
+    many (grouped records) between slices of them, which copies nothing."""
+    if not later.height:
+        return first
+    if later.height > MERGE_BY_SLICES_MAX_ROWS:
+        return pl.concat([first, later]).sort("__order", maintain_order=True)
+    positions = first.get_column("__order").search_sorted(later.get_column("__order"), side="right").to_list()
+    pieces, start = [], 0
+    for row, position in enumerate(positions):
+        pieces += [first.slice(start, position - start), later.slice(row, 1)]
+        start = position
+    return pl.concat([*pieces, first.slice(start)])
 
 
 def sorted_rows(frame: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
@@ -369,10 +433,13 @@ def open_recommendations(times: pl.DataFrame, curves: pl.DataFrame) -> pl.DataFr
 
 
 def public_recommendations(records: pl.DataFrame) -> pl.DataFrame:
-    """The public record-level table (`records` already holds public rows only; filtered
-    again here so this table can never be handed an internal row)."""
+    """The public record-level table (`records` already holds public rows only; checked again
+    here, and filtered if need be, so this table can never be handed an internal row)."""
+    # Checked rather than filtered again when all are public: a filter copies 700k rows of text.
+    all_public = records.select((pl.col("is_public") == "yes").fill_null(False).all()).item()
     # Kept in input order: sorting 700k rows of text costs a second and SQL readers sort anyway.
-    public = public_only(records).with_columns(pl.col("date_issued").dt.year().alias("year_issued"))
+    public = (records if all_public else public_only(records)).with_columns(
+        pl.col("date_issued").dt.year().alias("year_issued"))
     # Sources repeat (one report, many recommendations): as a dictionary they cost
     # far less to hand to DuckDB than a million copies of the same URL.
     if public.height and public.get_column("source").n_unique() < public.height // 10:

@@ -121,6 +121,25 @@ def test_failed_load_leaves_the_previous_file_byte_identical(tmp_path, boundarie
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []  # no temp file left
 
 
+@pytest.mark.parametrize("failure", [RuntimeError("out of memory"), KeyboardInterrupt()], ids=["error", "interrupt"])
+def test_a_mart_failing_while_the_database_is_written_leaves_the_previous_file(tmp_path, boundaries, monkeypatch,
+                                                                               failure):
+    # The marts are built on a second thread while the public recommendations are already being
+    # written: a mart that fails after that must still stop the load before the swap.
+    db = tmp_path / "mirador.duckdb"
+    build(TINY, db, boundaries)
+    before = db.read_bytes()
+
+    def failing_rates(counts):
+        raise failure
+
+    monkeypatch.setattr(pipeline.transform, "implementation_rates", failing_rates)
+    with pytest.raises(type(failure)):
+        pipeline.run(TINY, db, boundaries_path=boundaries)
+    assert db.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []  # no temp file left
+
+
 def test_failure_at_the_swap_leaves_the_previous_file(tmp_path, boundaries, monkeypatch):
     db = tmp_path / "mirador.duckdb"
     build(TINY, db, boundaries)

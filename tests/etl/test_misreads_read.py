@@ -136,6 +136,37 @@ def test_empty_trailing_fields_lose_nothing_and_pass(tiny_copy):
     assert problems_of(tiny_copy) == []
 
 
+def test_a_big_file_without_quotes_is_checked_like_a_small_one(tiny_copy):
+    # Past 64 KB a file without a quote is split into cells while its fields are counted
+    # (two threads): the same rows must be named as in a small file.
+    for year in range(2000, 2020):  # rows 9-28: 20 x 4,000 characters of note
+        append_line(tiny_copy, "observations.csv", f"PER,{year},npm_staff,5,estimate,," + "n" * 4_000)
+    append_line(tiny_copy, "observations.csv", "PER,2021,npm_staff,5,estimate,,Dato aproximado, redondeado")
+    append_line(tiny_copy, "observations.csv", "URY,2021,npm_staff,5,estimate")
+    append_line(tiny_copy, "observations.csv", "URY,2022,npm_staff,5,estimate,,,,")
+    append_line(tiny_copy, "observations.csv", "URY,2023,npm_staff,5,estimate,,bell\x07")
+    assert (tiny_copy / "observations.csv").stat().st_size > read.SNIFF_BYTES
+    found = [p for p in problems_of(tiny_copy) if p.file == "observations.csv"]
+    assert [(p.row, p.column) for p in found] == [(29, None), (30, None), (32, "note")], found
+    assert found[0].value == " redondeado" and "this row has 5" in found[1].expected
+    assert "control characters" in found[2].expected
+
+
+@pytest.mark.parametrize("odd_line, expected_rows", [
+    ("a,b", [(2003, "a,b")]),      # one field short: no line is longer, so only the count can tell
+    ("a,b,c,d", [(2003, "d")]),    # one filled field too many
+    ("", []),                      # a blank line loses nothing
+    ("a,b,c,,", []),               # empty trailing fields (Excel pads rows that way) lose nothing
+])
+def test_a_big_file_without_quotes_counts_every_lines_fields(odd_line, expected_rows):
+    lines = ["x,y,z"] + [f"{i},{'v' * 40},w" for i in range(2, 2003)] + [odd_line, "last,row,here"]
+    data = ("\n".join(lines) + "\n").encode()
+    assert len(data) > read.SNIFF_BYTES
+    frame, _, problems = read.read_csv_file(data, "big.csv")
+    assert [(p.row, p.value) for p in problems] == expected_rows
+    assert frame.height == 2003 and frame["x"][-1] == "last"
+
+
 def test_quoted_line_break_keeps_the_row_count_right(tiny_copy):
     append_line(tiny_copy, "observations.csv", 'PER,2021,npm_staff,5,estimate,,"two\nlines"')
     append_line(tiny_copy, "observations.csv", "PER,2022,npm_staff,5,estimate,,,extra")

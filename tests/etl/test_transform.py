@@ -162,3 +162,22 @@ def test_every_mart_row_has_a_data_status(marts):
         if "data_status" in frame.columns and frame.height:
             assert frame["data_status"].null_count() == 0, name
             assert set(frame["data_status"].unique()) <= {"sourced", "estimate", "illustrative"}, name
+
+
+@pytest.mark.parametrize("merge_by_slices_max_rows", [1_000, 0], ids=["slotted", "sorted"])
+def test_stacked_rows_sort_like_python_with_nulls_last_and_ties_in_stacking_order(monkeypatch,
+                                                                                  merge_by_slices_max_rows):
+    # Records come grouped with Categorical codes, totals as plain text; both end up as text,
+    # sorted by every key column (nulls last), a records row before a totals row with the same key.
+    monkeypatch.setattr(transform, "MERGE_BY_SLICES_MAX_ROWS", merge_by_slices_max_rows)
+    records = pl.DataFrame({
+        "iso3": ["URY", "PER", None, "PER", "ARG"], "year": [2021, None, 2020, 2020, 2021],
+        "status": ["b", "a", "a", None, "b"], "part": ["records"] * 5,
+    }).with_columns(pl.col("iso3", "status").cast(pl.Categorical))
+    totals = pl.DataFrame({"iso3": ["PER", "ARG", "URY"], "year": [2020, 2021, 2019],
+                           "status": [None, "a", "c"], "part": ["totals"] * 3})
+    stacked = transform.stacked_in_order([records, totals], ["iso3", "year", "status"])
+    rows = [r for part in (records, totals) for r in part.with_columns(pl.col(pl.Categorical).cast(pl.String)).rows()]
+    expected = sorted(rows, key=lambda r: tuple((v is None, v if v is not None else 0) for v in r[:3]))
+    assert stacked.rows() == expected
+    assert stacked.schema["iso3"] == pl.String and stacked.schema["status"] == pl.String
