@@ -1,6 +1,7 @@
 """Time each dashboard page in headless Chromium, beside a one-chart app in the same run.
 
 Usage: .venv/bin/python benchmarks/page_benchmark.py [--repeats 3] [--lang es] [--markdown]
+           [--db PATH] [--size-db PATH]
 
 Figures per page, each the median of --repeats (issue #11: switch and cold open within
 1.5x the floor's):
@@ -17,6 +18,11 @@ the previous page is left (Streamlit marks them stale), nothing is a placeholder
 plotly chart has drawn, for half a second in a row. The floor is
 benchmarks/one_chart_app.py measured the same way (open its first page; switch to its
 second). Figures only: no test asserts on time.
+
+The dashboard reads the bundled data (built into a temporary file) or `--db`. With
+`--size-db` (e.g. a database of `python -m etl.generate --institutions 80 --recommendations
+1000000`), a second server on that database is measured beside each page too (switch and
+script run; issue #11: within 1.2x of the bundled data's), and a second table compares them.
 """
 from __future__ import annotations
 
@@ -174,6 +180,8 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--lang", default="es")
     parser.add_argument("--markdown", action="store_true", help="print a markdown table too")
+    parser.add_argument("--db", type=Path, help="database to measure (default: the bundled data, built)")
+    parser.add_argument("--size-db", type=Path, help="a larger database measured beside it")
     args = parser.parse_args()
 
     from playwright.sync_api import sync_playwright
@@ -181,17 +189,24 @@ def main() -> None:
     print(machine())
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
-        db = Path(tmp) / "mirador.duckdb"
-        subprocess.run([sys.executable, "-m", "etl", "--db", str(db), "-q"], cwd=REPO_ROOT, check=True)
+        db = args.db or Path(tmp) / "mirador.duckdb"
+        if not args.db:
+            subprocess.run([sys.executable, "-m", "etl", "--db", str(db), "-q"], cwd=REPO_ROOT, check=True)
         floor_server = start_streamlit(REPO_ROOT / "benchmarks" / "one_chart_app.py", log_dir=Path(tmp))
         app_server = start_streamlit(REPO_ROOT / "dashboard.py", env={"MIRADOR_DB": str(db)},
                                      log_dir=Path(tmp))
+        size_server = (start_streamlit(REPO_ROOT / "dashboard.py", env={"MIRADOR_DB": str(args.size_db)},
+                                       log_dir=Path(tmp)) if args.size_db else None)
+        sized = {}
         try:
             with sync_playwright() as playwright:
                 browser = launch_browser(playwright)
                 time_open(browser, f"{floor_server.url}/")  # warm both servers
                 time_open(browser, f"{app_server.url}/?lang={args.lang}")
                 start = f"{app_server.url}/?lang={args.lang}"
+                size_start = size_server and f"{size_server.url}/?lang={args.lang}"
+                if size_server:
+                    time_open(browser, size_start)
                 # Floor and dashboard alternate page by page, so a busy spell hits both alike.
                 for spec in PAGES:
                     floor = {**medians(args.repeats, lambda: time_open(browser, f"{floor_server.url}/")),
@@ -201,12 +216,17 @@ def main() -> None:
                         browser, f"{app_server.url}{page_path(spec)}?lang={args.lang}"))
                     if spec != PAGES[0]:
                         app |= medians(args.repeats, lambda: time_switch(browser, start, spec.url_path))
+                        if size_server:
+                            sized[spec.path] = medians(
+                                args.repeats, lambda: time_switch(browser, size_start, spec.url_path))
                     rows.append((spec, floor, app))
                 browser.close()
         finally:
-            floor_server.stop()
-            app_server.stop()
+            for server in (floor_server, app_server, size_server):
+                if server:
+                    server.stop()
         scripts = script_seconds(db, args.lang, args.repeats)
+        size_scripts = script_seconds(args.size_db, args.lang, args.repeats) if args.size_db else {}
 
     print(f"median of {args.repeats}; seconds (lang={args.lang}); floor measured beside each page")
     header = ["page", "floor switch", "switch", "x floor", "script", "browser", "run end",
@@ -222,11 +242,33 @@ def main() -> None:
             f"{switched - scripts[spec.path]:.2f}" if switched else "-",
             f"{app['run']:.2f}" if switched else "-",
             f"{floor['open']:.2f}", f"{app['open']:.2f}", f"{app['open'] / floor['open']:.1f}"])
+    print_table(header, table, args.markdown)
+    if args.size_db:
+        print()
+        print(f"{db.name if args.db else 'bundled data'} vs {args.size_db}: median of {args.repeats}; "
+              "seconds; target: each within 1.2x")
+        print_table(*size_table(rows, scripts, sized, size_scripts), args.markdown)
+
+
+def size_table(rows, scripts: dict, sized: dict, size_scripts: dict) -> tuple[list, list]:
+    header = ["page", "script", "script large", "x", "switch", "switch large", "x"]
+    table = []
+    for spec, _floor, app in rows:
+        small, large = scripts[spec.path], size_scripts[spec.path]
+        switch = app.get("switch")
+        large_switch = sized.get(spec.path, {}).get("switch")
+        table.append([spec.url_path, f"{small:.2f}", f"{large:.2f}", f"{large / small:.1f}",
+                      f"{switch:.2f}" if switch else "-", f"{large_switch:.2f}" if large_switch else "-",
+                      f"{large_switch / switch:.1f}" if switch and large_switch else "-"])
+    return header, table
+
+
+def print_table(header: list[str], table: list[list[str]], markdown: bool) -> None:
     widths = [max(len(h), *(len(r[i]) for r in table)) for i, h in enumerate(header)]
     print("  ".join(h.rjust(w) for h, w in zip(header, widths)))
     for r in table:
         print("  ".join(c.rjust(w) for c, w in zip(r, widths)))
-    if args.markdown:
+    if markdown:
         print()
         print("| " + " | ".join(header) + " |")
         print("|---|" + "---:|" * (len(header) - 1))

@@ -712,9 +712,11 @@ def choropleth_panels(df: pl.DataFrame, geometries: dict[str, dict], *, title: s
             fitbounds=False)
         if not default:  # the default pair is drawn as it always was
             fig.layout[geo].update(center=panel.centre)
+    # No drag mode (issue #12, see components.plotly_chart) set here, where it costs nothing:
+    # a copy of the figure to set it there took ~0.05 s per map at 80 countries (issue #11).
     # The colour bar lies under the maps, across the chart: beside them it took a column
     # that left each map a sliver at phone width.
-    fig.update_layout(coloraxis=dict(
+    fig.update_layout(dragmode=False, coloraxis=dict(
         colorscale=palette.SEQUENTIAL_SCALE, cmin=zmin, cmax=zmax,
         colorbar=dict(title=dict(text=unit_label(unit, lang), side="top"), orientation="h",
                       x=0, xanchor="left", y=-8 / plot_px, yanchor="top", len=0.6,
