@@ -250,3 +250,16 @@ def test_a_reader_thread_in_the_same_process_never_fails(tmp_path, boundaries):
     assert errors == []
     assert seen and seen == sorted(seen)
     assert query(db, "SELECT max(load_id) FROM load_log")[0][0] == 4
+
+
+def test_progress_is_told_on_the_callers_thread_only(tmp_path, boundaries):
+    # The staff page reports progress in a Streamlit status box, which works only on the
+    # script's own thread; the marts are built on a second one (issue #11).
+    import threading
+
+    told: list[tuple[str, int]] = []
+    result = pipeline.run(TINY, tmp_path / "mirador.duckdb", boundaries_path=boundaries,
+                          progress=lambda description, seconds: told.append((description, threading.get_ident())))
+    assert result.ok
+    assert any("marts" in description for description, _ in told)
+    assert {thread for _, thread in told} == {threading.get_ident()}
