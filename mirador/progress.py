@@ -199,9 +199,18 @@ def indicator_statement(iso3: str, indicator_id: str, row_a: dict, row_b: dict, 
                      illustrative, estimate, figures)
 
 
-def _latest_cohort(rows: dict, iso3: str, indicator_id: str, baseline: int, latest: int) -> int | None:
+def _years_by_series(rows: dict) -> dict[tuple[str, str], list[int]]:
+    """(iso3, indicator_id) -> the years with a value: looked up per series, not by scanning every
+    row for each (institution, indicator), which grew with the square of the data (80 institutions)."""
+    out: dict[tuple[str, str], list[int]] = {}
+    for iso3, indicator_id, year in rows:
+        out.setdefault((iso3, indicator_id), []).append(year)
+    return out
+
+
+def _latest_cohort(years_by_series: dict, iso3: str, indicator_id: str, baseline: int, latest: int) -> int | None:
     """The latest year issued, after the baseline and up to `latest`, that has a value."""
-    years = [y for (c, i, y) in rows if c == iso3 and i == indicator_id and baseline < y <= latest]
+    years = [y for y in years_by_series.get((iso3, indicator_id), ()) if baseline < y <= latest]
     return max(years) if years else None
 
 
@@ -218,13 +227,14 @@ def indicator_statements(values: pl.DataFrame, *, baseline: int, latest: int,
     """
     first_npm_years = first_npm_years or {}
     rows = _rows_by_key(values)
+    years_by_series = _years_by_series(rows)
     known = _known_cells(cells) if cells is not None else None
     out = []
     for iso3 in institutions:
         for indicator_id in indicators:
             year_b, note = latest, ""
             if indicator_id in COHORT_WINDOWED and (iso3, indicator_id, latest) not in rows:
-                cohort = _latest_cohort(rows, iso3, indicator_id, baseline, latest)
+                cohort = _latest_cohort(years_by_series, iso3, indicator_id, baseline, latest)
                 if cohort is not None:
                     year_b = cohort
                     note = t("progress_cohort_note", lang, year=fmt.year(cohort, lang))
