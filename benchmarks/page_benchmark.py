@@ -37,9 +37,11 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from devtools.browser import REPO_ROOT, launch_browser, start_streamlit  # noqa: E402
 from mirador.navigation import PAGES  # noqa: E402
+from tables import print_table  # noqa: E402
 
 VIEWPORT = {"width": 1440, "height": 900}
 QUIET_S = 0.5
@@ -261,19 +263,6 @@ def size_table(rows, scripts: dict, sized: dict, size_scripts: dict) -> tuple[li
                       f"{switch:.2f}" if switch else "-", f"{large_switch:.2f}" if large_switch else "-",
                       f"{large_switch / switch:.1f}" if switch and large_switch else "-"])
     return header, table
-
-
-def print_table(header: list[str], table: list[list[str]], markdown: bool) -> None:
-    widths = [max(len(h), *(len(r[i]) for r in table)) for i, h in enumerate(header)]
-    print("  ".join(h.rjust(w) for h, w in zip(header, widths)))
-    for r in table:
-        print("  ".join(c.rjust(w) for c, w in zip(r, widths)))
-    if markdown:
-        print()
-        print("| " + " | ".join(header) + " |")
-        print("|---|" + "---:|" * (len(header) - 1))
-        for r in table:
-            print("| " + " | ".join(r) + " |")
 
 
 if __name__ == "__main__":

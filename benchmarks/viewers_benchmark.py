@@ -60,6 +60,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from devtools.browser import REPO_ROOT, launch_browser, start_streamlit  # noqa: E402
 from devtools.ws_client import PageRun, Session, summarize_frames  # noqa: E402
+import tables  # noqa: E402
 
 PAGES = ("overview", "resources", "autonomy", "recommendations", "profile", "compare", "progress",
          "methods")
@@ -333,16 +334,7 @@ def fidelity_rows(browser: dict[str, PageRun], client: dict[str, PageRun]) -> li
 
 
 def print_table(header: list[str], rows: list[list[str]], markdown: bool) -> None:
-    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(header)]
-    print("  ".join(h.rjust(w) for h, w in zip(header, widths)))
-    for row in rows:
-        print("  ".join(c.rjust(w) for c, w in zip(row, widths)))
-    if markdown:
-        print()
-        print("| " + " | ".join(header) + " |")
-        print("|---|" + "---:|" * (len(header) - 1))
-        for row in rows:
-            print("| " + " | ".join(row) + " |")
+    tables.print_table(header, rows, markdown)
     print()
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from mirador import formatting
+from mirador import formatting, literal
 from mirador.i18n import criterion_label, indicator_label, indicator_unit, institution_label, t, vocab_label
 from mirador.staff import publish
 from mirador.staff.publish import PROBLEM_COLUMNS
@@ -69,12 +69,17 @@ def _value_headers(lang: str) -> list[str]:
                                  "staff_col_new_status", "staff_col_change")]
 
 
-def recommendations_table(changes: pl.DataFrame, lang: str) -> pl.DataFrame:
-    return changes.with_columns(
+def _institution_names(frame: pl.DataFrame, lang: str) -> pl.DataFrame:
+    """iso3 codes replaced by institution names, under the institution heading."""
+    return frame.with_columns(
         pl.col("iso3").map_elements(lambda iso3: institution_label(iso3, lang), return_dtype=pl.String)
-    ).rename({"iso3": t("staff_col_institution", lang), "new": t("staff_col_new", lang),
-              "changed": t("staff_col_changed", lang), "gone": t("staff_col_gone", lang),
-              "total_old": t("staff_col_total_old", lang), "total_new": t("staff_col_total_new", lang)})
+    ).rename({"iso3": t("staff_col_institution", lang)})
+
+
+def recommendations_table(changes: pl.DataFrame, lang: str) -> pl.DataFrame:
+    return _institution_names(changes, lang).rename({
+        "new": t("staff_col_new", lang), "changed": t("staff_col_changed", lang), "gone": t("staff_col_gone", lang),
+        "total_old": t("staff_col_total_old", lang), "total_new": t("staff_col_total_new", lang)})
 
 
 def history_table(log: pl.DataFrame, lang: str) -> pl.DataFrame:
@@ -87,24 +92,22 @@ def history_table(log: pl.DataFrame, lang: str) -> pl.DataFrame:
         + (f" → {r['restored_from']}" if r["restored_from"] else ""),
         t("staff_col_who", lang): r["person"],
         t("staff_comment", lang): r["comment"],
-        t("staff_col_file", lang): r["source"].rsplit("/", 1)[-1],  # never the server's folders
+        t("staff_col_file", lang): literal.file_name(r["source"]),  # never the server's folders
         t("staff_col_kept", lang): vocab_label("yes_no", "yes" if r["kept"] else "no", lang),
     } for r in log.iter_rows(named=True)])
 
 
 def version_label(row: dict, lang: str) -> str:
-    who = row["person"] or row["source"].rsplit("/", 1)[-1]
+    who = row["person"] or literal.file_name(row["source"])
     return t("staff_version_label", lang, load_id=row["load_id"], when=formatting.datetime(row["loaded_at"], lang),
              who=who)
 
 
 def internal_counts_table(counts: pl.DataFrame, lang: str) -> pl.DataFrame:
     """Per institution: internal recommendations published -> in the upload, new / changed / gone."""
-    return counts.with_columns(
-        pl.col("iso3").map_elements(lambda iso3: institution_label(iso3, lang), return_dtype=pl.String)
-    ).rename({"iso3": t("staff_col_institution", lang), "n_published": t("staff_col_internal_published", lang),
-              "n_candidate": t("staff_col_internal_candidate", lang), "new": t("staff_col_new", lang),
-              "changed": t("staff_col_changed", lang), "gone": t("staff_col_gone", lang)})
+    return _institution_names(counts, lang).rename({
+        "n_published": t("staff_col_internal_published", lang), "n_candidate": t("staff_col_internal_candidate", lang),
+        "new": t("staff_col_new", lang), "changed": t("staff_col_changed", lang), "gone": t("staff_col_gone", lang)})
 
 
 def internal_ids_table(changes: pl.DataFrame, lang: str) -> pl.DataFrame:

@@ -16,7 +16,6 @@ from pathlib import Path
 
 import duckdb
 import polars as pl
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from devtools.page_text import element_texts
@@ -61,13 +60,6 @@ def with_internal_edits(tmp_path: Path) -> Path:
              for line in lines]
     recs.write_text("\n".join(lines) + "\n" + NEW_INTERNAL, encoding="utf-8")
     return folder
-
-
-@pytest.fixture
-def published(tmp_path) -> Path:
-    db = tmp_path / "pub" / "mirador.duckdb"
-    pipeline.build(TINY, db)
-    return db
 
 
 def expected_changes(before: Path, after: Path) -> set[tuple[str, str, str]]:

@@ -46,13 +46,6 @@ def edited_tiny(tmp_path: Path) -> Path:
     return folder
 
 
-@pytest.fixture
-def published(tmp_path) -> Path:
-    db = tmp_path / "pub" / "mirador.duckdb"
-    pipeline.build(TINY, db)
-    return db
-
-
 # ---------------------------------------------------------------- zip safety
 def raw_zip(entries: list[tuple[zipfile.ZipInfo | str, bytes]]) -> bytes:
     buffer = io.BytesIO()
