@@ -62,6 +62,18 @@ def vocabulary() -> tuple[dict[str, str], ...]:
     return tuple(sorted(_read("vocabulary.csv"), key=lambda r: (r["domain"], int(r["order"]))))
 
 
+@lru_cache(maxsize=None)
+def problem_messages() -> dict[str, dict[str, str]]:
+    """Code -> {language: template} of the ETL's problem messages (etl/problems.py renders them)."""
+    return {r["code"]: {lang: r[lang] for lang in LANGUAGES} for r in _read("problem_messages.csv")}
+
+
+def problem_message(code: str, lang: str) -> str:
+    """The template of one problem message in `lang` (English when `lang` is not one of LANGUAGES)."""
+    templates = problem_messages()[code]
+    return templates.get(lang) or templates["en"]
+
+
 def indicator(indicator_id: str) -> dict[str, str]:
     return {r["indicator_id"]: r for r in indicators()}[indicator_id]
 

@@ -14,6 +14,7 @@ from typing import Callable
 import polars as pl
 
 import catalogue
+from etl.problems import encoded, encoded_expr, msg
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)  # Excel serial 1 = 1900-01-01 (with Excel's leap-year bug)
 
@@ -55,7 +56,7 @@ class NumberConvention:
 
 
 TYPED = NumberConvention(DECIMAL_POINT)  # numbers a workbook stores as numbers: text made by the reader
-UNDECIDED = NumberConvention(None, "nothing else in the column shows whether '.' or ',' marks the decimals")
+UNDECIDED = NumberConvention(None, msg("number.undecided"))
 
 
 def _number_text(text: pl.Expr) -> pl.Expr:
@@ -131,12 +132,11 @@ def number_convention(texts: pl.Series, semicolon_file: bool = False) -> NumberC
                for mark in (DECIMAL_COMMA, DECIMAL_POINT)}
     comma, point = example[DECIMAL_COMMA], example[DECIMAL_POINT]
     if comma and point:
-        return NumberConvention(None, f"the column writes numbers both ways, e.g. {comma[0]!r} and {point[0]!r}")
+        return NumberConvention(None, msg("number.both_ways", comma=comma[0], point=point[0]))
     if comma:
         return NumberConvention(DECIMAL_COMMA)
     if point and semicolon_file:
-        return NumberConvention(None, f"the column writes {point[0]!r} with a decimal point, but the file is "
-                                      "separated by semicolons, as decimal-comma spreadsheets save it")
+        return NumberConvention(None, msg("number.point_in_semicolon_file", point=point[0]))
     if point:
         return NumberConvention(DECIMAL_POINT)
     return UNDECIDED
@@ -164,21 +164,19 @@ def number_problem(text: pl.Expr, convention: NumberConvention, whole: bool) -> 
     # earlier form (those have no mark, or an exponent), so matching them is being of that form.
     ambiguous = _has_form(s, "ambiguous_point", "ambiguous_comma")
     if whole:
-        reason = (f"in this column '{convention.decimal}' marks decimals" if convention.decimal
+        reason = (msg("number.marks_decimals", mark=convention.decimal) if convention.decimal
                   else convention.undecided)
-        words = (pl.lit("a whole number written one way only: ") + s + " is " + as_thousands
-                 + " with a thousands separator but " + as_decimal + " with a decimal mark (" + reason
-                 + "); write " + as_thousands + " without the separator")
+        words = encoded_expr("number.whole_one_way", text=s, thousands=as_thousands, decimal=as_decimal,
+                             reason=reason)
         read_as_decimal = {DECIMAL_COMMA: "ambiguous_comma", DECIMAL_POINT: "ambiguous_point"}.get(convention.decimal)
         unclear = ambiguous & (pl.lit(True) if read_as_decimal is None else _has_form(s, read_as_decimal))
     else:
-        words = (pl.lit("a number written one way only: ") + s + " can be read as " + as_decimal
-                 + " or as " + as_thousands + " (" + pl.lit(convention.undecided) + "); write " + as_thousands
-                 + " (or " + decimal_written + " if " + as_decimal + " is meant)")
+        words = encoded_expr("number.one_way", text=s, decimal=as_decimal, thousands=as_thousands,
+                             reason=convention.undecided, decimal_written=decimal_written)
         unclear = ambiguous & pl.lit(convention.decimal is None)
     too_large = _has_form(s, *NUMBER_FORMS) & ~ambiguous & ~number(text, convention).is_finite().fill_null(False)
     return (pl.when(unclear).then(words)
-            .when(too_large).then(pl.lit("a finite number (this one is too large to be a figure)")))
+            .when(too_large).then(pl.lit(encoded("number.too_large"))))
 
 
 # Dates: ISO (time part allowed, as Excel date cells come out), dd/mm/yyyy, Excel serial.
@@ -233,13 +231,22 @@ def parse_frame(frame: pl.DataFrame, parsers: list[ColumnParser]) -> pl.DataFram
     """
     if not parsers:
         return frame
-    uniques = frame.select([pl.col(p.raw).drop_nulls().unique().implode().alias(str(i))  # two parsers may share a column
-                            for i, p in enumerate(parsers)]).row(0)
-    expressions = []
-    for parser, values in zip(parsers, uniques):
+    # Words that become Categorical codes are made Categorical first: one hashing pass per column,
+    # after which their distinct values cost nothing to find. When every word is already its own
+    # code (the usual case: files hold the codes), that column is the result and no lookup is made.
+    as_codes = {i: p for i, p in enumerate(parsers) if p.word is not None and p.dtype == pl.Categorical}
+    coded = frame.select([pl.col(p.raw).cast(pl.Categorical).alias(str(i)) for i, p in as_codes.items()])
+    distinct = {**_distinct(frame, {i: pl.col(p.raw) for i, p in enumerate(parsers) if i not in as_codes}),
+                **_distinct(coded, {i: pl.col(str(i)) for i in as_codes})}
+    uniques = [distinct[i] for i in range(len(parsers))]
+    expressions, ready = [], []
+    for i, (parser, values) in enumerate(zip(parsers, uniques)):
         values = pl.Series(values, dtype=pl.String)
         if parser.word is not None:
             parsed = pl.Series([parser.word(v) for v in values.to_list()], dtype=parser.dtype)
+            if i in as_codes and values.equals(parsed.cast(pl.String), null_equal=True):
+                ready.append(coded.get_column(str(i)).alias(parser.out))
+                continue
         elif len(values) > _UNIQUE_SHARE * max(frame.height, 1):
             expressions.append(parser.expression(pl.col(parser.raw)).cast(parser.dtype).alias(parser.out))
             continue
@@ -253,7 +260,19 @@ def parse_frame(frame: pl.DataFrame, parsers: list[ColumnParser]) -> pl.DataFram
         # cut the result into pieces unlike the frame's, which then copies every column to match.
         expressions.append(pl.col(parser.raw).replace_strict(values, parsed, return_dtype=parser.dtype)
                            .alias(parser.out))
-    return frame.with_columns(expressions)
+    # The columns at hand are added apart from the expressions: given together, polars worked the
+    # expressions out in one piece each, unlike the frame's pieces, and a later step then copied
+    # every column of the frame to match (a million rows of text: 200 MB).
+    return frame.with_columns(expressions).with_columns(ready)
+
+
+def _distinct(frame: pl.DataFrame, columns: dict[int, pl.Expr]) -> dict[int, list]:
+    """Per key, the distinct non-null values of its column, as text (one pass for them all)."""
+    if not columns:
+        return {}
+    row = frame.select([expr.drop_nulls().unique().cast(pl.String).implode().alias(str(key))
+                        for key, expr in columns.items()]).row(0)  # two parsers may share a column
+    return dict(zip(columns, row))
 
 
 def country_code(word: str) -> str | None:

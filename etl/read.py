@@ -26,7 +26,7 @@ import polars as pl
 from catalogue import fold
 from etl import parse
 from etl.contracts import INPUT_TABLES, INPUT_TABLES_BY_NAME, INTEGER, NUMBER, TEXT
-from etl.problems import ECHO_CHARS, Problem
+from etl.problems import ECHO_CHARS, Message, Problem, msg
 
 ROW = "__row"                 # spreadsheet row number column carried through validation
 DELIMITERS = (",", ";", "\t")
@@ -47,6 +47,8 @@ _CONTROL_RE = re.compile(CONTROL_CHARACTERS)
 _C0_BYTES = bytes(b for b in range(0x20) if b not in b"\t\n\r") + b"\x7f"
 _C1_UTF8 = re.compile(rb"\xc2[\x80-\x9f]")
 CELL_CHECKS = ("control", "error", "length")
+# The ASCII characters str.strip_chars takes for white space (Unicode's White_Space; not \x1c-\x1f).
+_ASCII_SPACES = (" ", "\t", "\n", "\x0b", "\x0c", "\r")
 
 # What a spreadsheet shows when a formula fails (a CSV saved from it holds the same words).
 SPREADSHEET_ERRORS = ("#N/A", "#DIV/0!", "#REF!", "#VALUE!", "#NAME?", "#NUM!", "#NULL!", "#GETTING_DATA",
@@ -116,21 +118,18 @@ def _read_folder(folder: Path) -> RawSource:
             if not table.optional and not already_said:
                 source.problems.append(Problem(
                     file=f"{table.name}.csv", column=None, row=None, value=None,
-                    expected=f"a file {table.name}.csv in {folder}", table=table.name))
+                    message=msg("read.missing_file", table=table.name, folder=str(folder)), table=table.name))
             continue
         if len(paths) > 1:
-            names = " and ".join(p.name for p in paths)
             source.problems.append(Problem(
                 file=paths[0].name, row=None, column=None, value=None, table=table.name,
-                expected=f"one file for table {table.name}, but {names} both are: keep the right one "
-                         "and move the other out of the folder (neither was read)"))
+                message=msg("read.two_files", table=table.name, files=[p.name for p in paths])))
             continue
         [path] = paths
         if path.suffix.lower() != ".csv":
             source.problems.append(Problem(
                 file=path.name, row=None, column=None, value=None, table=table.name,
-                expected=f"a CSV file: a folder is read as one CSV per table, so {path.name} is not read "
-                         f"(save it as {table.name}.csv, or give the workbook itself as the source)"))
+                message=msg("read.not_csv", file=path.name, table=table.name)))
             continue
         _read_csv_table(path, table.name, source)
     return source
@@ -148,12 +147,11 @@ def _files_by_table(folder: Path, source: RawSource) -> dict[str, list[Path]]:
         if not target.is_relative_to(inside):
             source.problems.append(Problem(
                 file=path.name, row=None, column=None, value=None, table=table or "",
-                expected=f"a file inside the source folder: {path.name} is a link to {target}, "
-                         "outside it (copy the file into the folder instead)"))
+                message=msg("read.link_outside", file=path.name, target=str(target))))
         elif not path.is_file():
             if table:
                 source.problems.append(Problem(file=path.name, row=None, column=None, value=None, table=table,
-                                               expected="a file that can be read (this is a link to nothing)"))
+                                               message=msg("read.dangling_link")))
         elif table is not None:
             by_table.setdefault(table, []).append(path)
         elif path.suffix.lower() == ".csv":
@@ -173,14 +171,15 @@ def _read_csv_table(path: Path, table: str, source: RawSource) -> None:
             frame, delimiter, problems = read_csv_file(data, path.name, table)
         except Exception as exc:  # a malformed file is a problem to report, not a crash
             source.problems.append(Problem(file=path.name, row=None, column=None, value=None, table=table,
-                                           expected=f"a readable CSV file ({_short(exc)})"))
+                                           message=msg("read.unreadable_csv", error=_short(exc))))
             return
         sha256 = checksum.result() if checksum is not None else _sha256(data)
+    edge_spaces = _ascii_spaces_in(data) if frame is not None else None
     del data  # the file's bytes are not needed any more: let them go before the cells are checked
     source.problems.extend(problems)
     if frame is None:
         return
-    frame = _drop_empty_tail_rows(frame)
+    frame = _drop_empty_tail_rows(frame, edge_spaces)
     # Control characters were looked for by read_csv_file, on the whole text at once.
     source.problems.extend(cell_problems(frame, table, path.name, checks=("error", "length")))
     source.tables[table] = RawTable(table, frame, path.name, delimiter=delimiter)
@@ -266,7 +265,7 @@ def read_csv_file(data: bytes, file: str, table: str = "") -> tuple[pl.DataFrame
         utf8 = as_utf8(data)
     except UnicodeDecodeError as exc:
         return None, ",", [Problem(file=file, row=None, column=None, value=None, table=table,
-                                   expected=f"a text file in UTF-8, UTF-16 or Windows-1252 ({_short(exc)})")]
+                                   message=msg("read.encoding", error=_short(exc)))]
     # Leading blank lines would shift every row number: count and skip them.
     stripped = utf8.lstrip(b"\r\n")  # the same object when there are none: no copy
     blank_lines = utf8.count(b"\n", 0, len(utf8) - len(stripped))
@@ -290,8 +289,8 @@ def read_csv_file(data: bytes, file: str, table: str = "") -> tuple[pl.DataFrame
     except UnreadableCsv as unreadable:
         broken = unreadable.problem
         return None, delimiter, [Problem(file=file, row=broken.row, column=None, value=broken.value,
-                                         expected=broken.expected, table=table)]
-    problems = [Problem(file=file, row=row, column=None, value=value, expected=expected, table=table, more_rows=more)
+                                         message=broken.message, table=table)]
+    problems = [Problem(file=file, row=row, column=None, value=value, message=expected, table=table, more_rows=more)
                 for row, value, expected, more in issues]
     if has_control is None:
         has_control = frame is not None and _has_control_characters(utf8)
@@ -441,11 +440,10 @@ def _ragged(row: int, record: list[str], width: int, delimiter: str, more: int) 
     name = DELIMITER_NAMES[delimiter]
     if len(record) > width:
         extra = delimiter.join(record[width:])
-        return (row, extra, f"{width} fields, as in the header; this row has {len(record)}, so the value(s) shown "
-                            f"would be lost (a {name} inside a value splits it: put that value in double quotes)",
-                more)
-    return (row, delimiter.join(record), f"{width} fields, as in the header; this row has {len(record)} (a value "
-                                         f"is missing, or a {name} or line break went astray)", more)
+        return (row, extra, msg("read.extra_fields", width=width, count=len(record),
+                                delimiter=msg(f"delimiter.{name}")), more)
+    return (row, delimiter.join(record), msg("read.missing_fields", width=width, count=len(record),
+                                             delimiter=msg(f"delimiter.{name}")), more)
 
 
 def _python_csv(text: str, delimiter: str, first_row: int) -> tuple[pl.DataFrame, list[tuple]]:
@@ -482,12 +480,10 @@ def _python_csv(text: str, delimiter: str, first_row: int) -> tuple[pl.DataFrame
 def _broken_record(text: str, exc: csv.Error, row: int, line: int) -> Problem:
     start = text.splitlines()[line - 1] if line - 1 < len(text.splitlines()) else ""
     if "end of data" in str(exc):
-        expected = (f"a closing double quote: a value opened with \" on this row (line {line} of the file) "
-                    "is never closed, so the rest of the file would be read as one value")
+        expected = msg("read.unclosed_quote", line=line)
     else:
-        expected = (f"a well-formed row (line {line} of the file: {exc}): a value in double quotes must end "
-                    "with the quote right before the separator, and a quote inside it is written twice (\"\")")
-    return Problem(file="", row=row, column=None, value=start[: ECHO_CHARS * 2], expected=expected)
+        expected = msg("read.malformed_row", line=line, error=str(exc))
+    return Problem(file="", row=row, column=None, value=start[: ECHO_CHARS * 2], message=expected)
 
 
 # ---------------------------------------------------------------------------- cells
@@ -496,7 +492,7 @@ def cell_problems(frame: pl.DataFrame, table: str, file: str, sheet: str | None 
     """Control characters, spreadsheet errors (#N/A) and over-long cells, each naming row and column."""
     columns = [c for c in frame.columns if c != ROW]
     problems = [Problem(file=file, sheet=sheet, row=None, column=None, value=c,
-                        expected="a header without control characters", table=table)
+                        message=msg("read.header_control"), table=table)
                 for c in columns if "control" in checks and _CONTROL_RE.search(c)]
     limits = {c: limit for c in columns if "length" in checks and (limit := _cell_limit(table, c))}
     # Bytes are at least as many as characters: only a column whose longest cell passes in bytes is measured.
@@ -520,21 +516,20 @@ def cell_problems(frame: pl.DataFrame, table: str, file: str, sheet: str | None 
         found = frame.filter(flag.fill_null(False)).select(ROW, column).head(MAX_LISTED_ROWS)
         for n, (row, value) in enumerate(found.iter_rows()):
             more = count - MAX_LISTED_ROWS if n == MAX_LISTED_ROWS - 1 else 0
-            where = f" in cell {_cell_name(first_column + columns.index(column))}{row}" if first_column else ""
+            where = (msg("read.in_cell", cell=f"{_cell_name(first_column + columns.index(column))}{row}")
+                     if first_column else "")
             problems.append(Problem(file=file, sheet=sheet, row=row, column=column, value=value, table=table,
-                                    expected=_cell_expected(kind, value, where), more_rows=more))
+                                    message=_cell_expected(kind, value, where), more_rows=more))
     return problems
 
 
-def _cell_expected(kind: str, value: str, where: str) -> str:
+def _cell_expected(kind: str, value: str, where: Message | str) -> Message:
     if kind == "control":
-        return ("text without control characters (invisible codes such as NUL, \\x00, that no one types; "
-                "often a damaged file or one saved as UTF-16 without its mark): retype the value")
+        return msg("read.cell_control")
     if kind == "error":
-        return (f"a value, not the spreadsheet error {value}{where} (a formula failed there: fix the formula, "
-                "type the value, or leave the cell blank if it is not known)")
+        return msg("read.cell_error", value=value, where=where)
     limit = int(kind.split(":")[1])
-    return f"at most {limit:,} characters in this column (this value has {len(value):,})"
+    return msg("read.cell_too_long", limit=limit, length=len(value))
 
 
 def _cell_limit(table: str, header: str) -> int | None:
@@ -570,7 +565,7 @@ def _read_workbook(path: Path) -> RawSource:
         reader = fastexcel.read_excel(data)
     except Exception as exc:  # not a workbook, or a damaged one: say so, do not crash
         source.problems.append(Problem(file=path.name, row=None, column=None, value=None,
-                                       expected=f"a readable .xlsx workbook ({_short(exc)})"))
+                                       message=msg("read.bad_workbook", error=_short(exc))))
         return source
     sheet_by_table = _sheets_by_table(reader.sheet_names, path.name, source)
     total_rows = 0
@@ -582,7 +577,7 @@ def _read_workbook(path: Path) -> RawSource:
                     p.table == table.name for p in source.problems):
                 source.problems.append(Problem(
                     file=path.name, sheet=table.name, row=None, column=None, value=None,
-                    expected=f"a sheet named {table.name}", table=table.name))
+                    message=msg("read.missing_sheet", table=table.name), table=table.name))
             continue
         header_row, percent_rows, header_column = layout[sheet]
         frame, first_column = _read_sheet(reader, sheet, header_row, header_column)
@@ -611,8 +606,7 @@ def _sheets_by_table(sheet_names: list[str], file: str, source: RawSource) -> di
         if len(sheets) > 1:
             source.problems.append(Problem(
                 file=file, sheet=sheets[0], row=None, column=None, value=None, table=table,
-                expected=f"one sheet for table {table}, but sheets {' and '.join(map(repr, sheets))} both are: "
-                         "keep the right one (neither was read)"))
+                message=msg("read.two_sheets", table=table, sheets=sheets)))
     return {table: sheets[0] for table, sheets in candidates.items() if len(sheets) == 1}
 
 
@@ -761,24 +755,46 @@ def _table_for(name: str) -> str | None:
     return folded if folded in INPUT_TABLES_BY_NAME else None
 
 
-def _drop_empty_tail_rows(frame: pl.DataFrame) -> pl.DataFrame:
+def _ascii_spaces_in(data: bytes) -> list[str] | None:
+    """The white space characters a file of plain ASCII holds (the only ones its cells can begin
+    or end with); None when it holds other characters too (then any of Unicode's may be there).
+    A line break counts only where a quoted value can hold one."""
+    if not data.isascii():
+        return None
+    spaces = [c for c in _ASCII_SPACES if c.encode() in data]
+    return spaces if b'"' in data else [c for c in spaces if c != "\n"]
+
+
+def _drop_empty_tail_rows(frame: pl.DataFrame, edge_spaces: list[str] | None = None) -> pl.DataFrame:
     """Trim stray spaces, blank cells become null, rows with no value at all go.
 
     Blank rows anywhere carry no data (trailing ones are common). Row numbers
     stay those of the file, so later messages still point at the right row.
+    `edge_spaces`, when given, are the only white space characters the cells can hold
+    (see _ascii_spaces_in): looking at each cell's ends for those is cheaper than trimming it.
     """
     cells = [c for c in frame.columns if c != ROW]
     if not cells:
         return frame
     # Only columns with something to trim are rewritten: copying a million clean cells is waste.
-    needs_trim = frame.select([(pl.col(c).str.len_bytes() != pl.col(c).str.strip_chars().str.len_bytes()).any()
-                               | (pl.col(c).str.len_bytes() == 0).any() for c in cells]).row(0)
+    needs_trim = frame.select([(_has_edge_space(pl.col(c), edge_spaces) | (pl.col(c).str.len_bytes() == 0)).any()
+                               .alias(c) for c in cells]).row(0)
     if any(needs_trim):
         frame = frame.with_columns([_trimmed(c) for c, needed in zip(cells, needs_trim) if needed])
     has_value = pl.any_horizontal(pl.col(cells).is_not_null())
     if frame.select(has_value.all()).item():
         return frame  # the usual case: no filter, no copy of a million rows
     return frame.filter(has_value)
+
+
+def _has_edge_space(text: pl.Expr, edge_spaces: list[str] | None) -> pl.Expr:
+    """`text` begins or ends with white space (as str.strip_chars sees it)."""
+    if edge_spaces is None:
+        return text.str.len_bytes() != text.str.strip_chars().str.len_bytes()
+    found = pl.lit(False)
+    for space in edge_spaces:
+        found = found | text.str.starts_with(space) | text.str.ends_with(space)
+    return found
 
 
 def _trimmed(column: str) -> pl.Expr:

@@ -20,7 +20,7 @@ from etl.contracts import (
     CATALOGUE, CITATIONS, CODE, COUNTRY, CURRENCY, DATE, DEFAULT_UNIT_RANGE, INPUT_TABLES, INTEGER, NUMBER, TEXT,
     UNIT_RANGES, URL, YEAR_RANGE, Column, NotBefore, RangeByUnit, RequiredWhen, Table,
 )
-from etl.problems import Problem
+from etl.problems import Message, Problem, encoded, encoded_expr, msg
 from etl.read import ROW, RawSource, RawTable
 
 MAX_ROWS_PER_CHECK = 100
@@ -34,11 +34,11 @@ POLARS_TYPES = {TEXT: pl.String, INTEGER: pl.Int64, NUMBER: pl.Float64, DATE: pl
                 COUNTRY: pl.Categorical, CATALOGUE: pl.Categorical, CURRENCY: pl.String}
 
 NUMBER_TYPES = (INTEGER, NUMBER)
-TYPE_WORDS = {
-    INTEGER: "a whole number",
-    NUMBER: "a number (decimal point or decimal comma, e.g. 1234.5 or 1.234,5)",
-    DATE: "a date (yyyy-mm-dd, dd/mm/yyyy or an Excel date)",
-    CURRENCY: "a three-letter ISO 4217 currency code (e.g. PEN, EUR)",
+TYPE_WORDS = {  # messages as the issues frame carries them (etl/problems.py `encoded`)
+    INTEGER: encoded("type.integer"),
+    NUMBER: encoded("type.number"),
+    DATE: encoded("type.date"),
+    CURRENCY: encoded("type.currency"),
 }
 
 # Links. A page turns an http(s) link into an anchor; any other scheme in a link column
@@ -57,9 +57,7 @@ _SCHEME = r"^([A-Za-z][A-Za-z0-9+.\-]*):(.?)"
 ALWAYS_SCHEMES = ("javascript", "vbscript", "livescript", "data", "file", "ftp", "ftps", "sftp", "blob",
                   "filesystem", "about", "view-source", "mailto", "tel", "sms", "ws", "wss", "smb", "jar",
                   "intent", "chrome", "ms-settings")
-CITATION_WORDS = ("a link starting with http:// or https://, or a plain-text citation (several separated "
-                  "by '; '); other link schemes are refused, found ")
-URL_WORDS = "a web address starting with http:// or https:// (other schemes are refused)"
+URL_WORDS = encoded("links.url")
 
 
 def foreign_scheme(piece: pl.Expr) -> pl.Expr:
@@ -107,9 +105,9 @@ class _TableCheck:
         self.deferred: list[tuple] = []
 
     # -- reporting
-    def problem(self, row: int | None, column: str | None, value: str | None, expected: str) -> None:
+    def problem(self, row: int | None, column: str | None, value: str | None, expected: Message) -> None:
         self.whole_file.append(Problem(file=self.raw.file, sheet=self.raw.sheet, row=row, column=column,
-                                       value=value, expected=expected, table=self.table.name))
+                                       value=value, message=expected, table=self.table.name))
 
     def flag(self, frame: pl.DataFrame, failing: pl.Expr | pl.Series, column: str, expected: str | pl.Expr,
              value: pl.Expr | None = None, check: str | None = None) -> None:
@@ -156,7 +154,7 @@ class _TableCheck:
             if target is None:
                 self.warnings.append(f"{self._where()}: column {header!r} is not part of the table; ignored")
             elif target in renames.values():
-                self.problem(1, target, typed, f"each column once (column {target} appears twice)")
+                self.problem(1, target, typed, msg("validate.column_twice", column=target))
             else:
                 renames[header] = target
         frame = frame.select([pl.col(ROW)] + [pl.col(h).alias(f"{t}__raw") for h, t in renames.items()])
@@ -165,7 +163,7 @@ class _TableCheck:
                 frame = frame.with_columns(pl.lit(None, pl.String).alias(f"{column.name}__raw"))
                 if column.required:
                     self.missing.add(column.name)
-                    self.problem(1, column.name, None, f"a column named {column.name} (it is required)")
+                    self.problem(1, column.name, None, msg("validate.missing_column", column=column.name))
         return frame
 
     def parse_columns(self, frame: pl.DataFrame) -> pl.DataFrame:
@@ -185,7 +183,7 @@ class _TableCheck:
         for column in self.table.columns:
             name, raw = column.name, pl.col(f"{column.name}__raw")
             if column.required and name not in self.missing:
-                self.defer(raw.is_null(), name, "a value (this column is required)")
+                self.defer(raw.is_null(), name, encoded("validate.required"))
             if column.type != TEXT:
                 self.defer(raw.is_not_null() & pl.col(name).is_null(), name, _expected_words(column, frame),
                            check=f"{name}:type")
@@ -195,14 +193,16 @@ class _TableCheck:
         value = pl.col(column.name)
         if column.type == DATE:
             lo, hi = YEAR_RANGE
-            self.defer(~value.dt.year().is_between(lo, hi), column.name, f"a date between {lo} and {hi}")
+            self.defer(~value.dt.year().is_between(lo, hi), column.name,
+                       encoded("validate.date_between", low=lo, high=hi))
             return
         if column.minimum is not None:
             too_low = value <= column.minimum if column.exclusive_minimum else value < column.minimum
             sign = ">" if column.exclusive_minimum else ">="
-            self.defer(too_low, column.name, f"a value {sign} {column.minimum:g}")
+            self.defer(too_low, column.name, encoded("validate.above" if sign == ">" else "validate.at_least",
+                                                     minimum=column.minimum))
         if column.maximum is not None:
-            self.defer(value > column.maximum, column.name, f"a value <= {column.maximum:g}")
+            self.defer(value > column.maximum, column.name, encoded("validate.at_most", maximum=column.maximum))
 
     def check_links(self, frame: pl.DataFrame) -> None:
         """Link columns hold http(s) links only (CITATIONS may also hold plain-text citations).
@@ -215,7 +215,7 @@ class _TableCheck:
             if column.links == CITATIONS:
                 found = distinct.select("value", refused_citation_scheme(pl.col("value")).alias("scheme"))
                 refused = dict(found.drop_nulls("scheme").iter_rows())
-                expected = raw.replace_strict({v: CITATION_WORDS + repr(s) for v, s in refused.items()},
+                expected = raw.replace_strict({v: encoded("links.citation", scheme=s) for v, s in refused.items()},
                                               default=None, return_dtype=pl.String)
             else:
                 refused = dict.fromkeys(distinct.filter(~is_web_address(pl.col("value"))).get_column("value"))
@@ -227,15 +227,16 @@ class _TableCheck:
         for rule in self.table.rules:
             if isinstance(rule, RequiredWhen):
                 condition = pl.col(rule.when_column).is_not_null()
-                reason = f"filled in when {rule.when_column} is filled in"
+                reason = encoded("rules.required_when_filled", column=rule.column, when=rule.when_column)
                 if rule.when_value is not None:
                     condition = pl.col(rule.when_column) == rule.when_value
-                    reason = f"filled in when {rule.when_column} is {rule.when_value}"
+                    reason = encoded("rules.required_when_value", column=rule.column, when=rule.when_column,
+                                     value=rule.when_value)
                 self.defer(condition & pl.col(f"{rule.column}__raw").is_null(), rule.column,
-                          f"a value ({rule.column} must be {reason})")
+                          reason)
             elif isinstance(rule, NotBefore):
                 self.defer(pl.col(rule.column) < pl.col(rule.other), rule.column,
-                          pl.lit(f"a date not before {rule.other} (") + pl.col(rule.other).cast(pl.String) + ")",
+                          encoded_expr("rules.not_before", other=rule.other, other_date=pl.col(rule.other)),
                           check=f"{rule.column}:not_before")
             elif isinstance(rule, RangeByUnit):
                 self._check_unit_ranges(frame, rule)
@@ -248,14 +249,13 @@ class _TableCheck:
             lo, hi, allowed = UNIT_RANGES.get(unit, DEFAULT_UNIT_RANGE)
             ids = [i for i, u in units.items() if u == unit]
             of_unit = indicator.is_in(ids) & value.is_not_null()
-            words = f"for {unit} indicators"
             if allowed is not None:
                 self.defer(of_unit & ~value.is_in([float(a) for a in allowed]), rule.value_column,
-                          f"one of {', '.join(f'{a:g}' for a in allowed)} {words}")
+                          encoded("units.one_of", allowed=[f"{a:g}" for a in allowed], unit=unit))
             if lo is not None:
-                self.defer(of_unit & (value < lo), rule.value_column, f"a value >= {lo:g} {words}")
+                self.defer(of_unit & (value < lo), rule.value_column, encoded("units.at_least", low=lo, unit=unit))
             if hi is not None:
-                self.defer(of_unit & (value > hi), rule.value_column, f"a value <= {hi:g} {words}")
+                self.defer(of_unit & (value > hi), rule.value_column, encoded("units.at_most", high=hi, unit=unit))
 
     def check_keys(self, frame: pl.DataFrame) -> None:
         key = list(self.table.key)
@@ -276,7 +276,7 @@ class _TableCheck:
         dupes = keys.filter(duplicated).with_columns(first_row.alias("__first"))
         shown = pl.concat_str([pl.col(k).cast(pl.String).fill_null("") for k in key], separator=" / ")
         self.flag(dupes, pl.col(ROW) != pl.col("__first"), " + ".join(key),
-                  pl.lit("a unique key (the same as row ") + pl.col("__first").cast(pl.String) + ")",
+                  encoded_expr("keys.duplicate", first_row=pl.col("__first")),
                   value=shown, check="key")
 
     def check_institution_refs(self, frame: pl.DataFrame, institutions: set[str], failed_in: str | None) -> None:
@@ -307,12 +307,10 @@ class _TableCheck:
 
     def _summarise_orphans(self, orphans: pl.DataFrame, column: str, failed_in: str) -> None:
         codes = orphans.get_column("code").unique().sort().to_list()
-        listed = ", ".join(codes[:MAX_CODES_LISTED])
-        if len(codes) > MAX_CODES_LISTED:
-            listed += f" and {len(codes) - MAX_CODES_LISTED} more"
-        self.problem(None, column, None,
-                     f"a country that has a row in institutions: {orphans.height:,} rows in {self._where()} "
-                     f"refer to institutions that did not load: {listed} (fix {failed_in} first)")
+        more = msg("refs.more_codes", n=len(codes) - MAX_CODES_LISTED) if len(codes) > MAX_CODES_LISTED else ""
+        where = msg("where.sheet", file=self.raw.file, sheet=self.raw.sheet) if self.raw.sheet else self.raw.file
+        self.problem(None, column, None, msg("refs.not_loaded", rows=orphans.height, where=where,
+                                             codes=codes[:MAX_CODES_LISTED], more=more, failed_in=failed_in))
 
     def _list_orphans(self, orphans: pl.DataFrame, column: str) -> None:
         shown = (orphans.sort(ROW)
@@ -322,7 +320,7 @@ class _TableCheck:
             last = row["__n"] == ROWS_PER_MISSING_INSTITUTION - 1
             self.whole_file.append(Problem(
                 file=self.raw.file, sheet=self.raw.sheet, row=row[ROW], column=column, value=row["typed"],
-                expected=f"a country that has a row in institutions ({row['code']} has none)", table=self.table.name,
+                message=msg("refs.unknown_institution", code=row["code"]), table=self.table.name,
                 more_rows=row["__total"] - ROWS_PER_MISSING_INSTITUTION if last else 0))
 
     # -- results
@@ -337,7 +335,7 @@ class _TableCheck:
         for row in kept.iter_rows(named=True):
             last = row["__n"] == MAX_ROWS_PER_CHECK - 1
             out.append(Problem(file=self.raw.file, sheet=self.raw.sheet, row=row[ROW], column=row["column"],
-                               value=row["value"], expected=row["expected"], table=self.table.name,
+                               value=row["value"], message=Message.decode(row["expected"]), table=self.table.name,
                                more_rows=row["__total"] - MAX_ROWS_PER_CHECK if last else 0))
         return out
 
@@ -399,20 +397,19 @@ def _expected_words(column: Column, frame: pl.DataFrame | None = None) -> str | 
     if column.type in NUMBER_TYPES and frame is not None and f"{column.name}__why" in frame.columns:
         return pl.coalesce(pl.col(f"{column.name}__why"), pl.lit(TYPE_WORDS[column.type]))
     if column.type == CODE:
-        codes = ", ".join(catalogue.codes(column.vocabulary))
-        accepted = f"one of: {codes} (or its name in Spanish, Portuguese or English)"
-        return accepted if frame is None else _with_suggestions(frame, column, accepted)
+        accepted = msg("vocab.one_of", codes=catalogue.codes(column.vocabulary))
+        return accepted.json() if frame is None else _with_suggestions(frame, column, accepted)
     if column.type == COUNTRY:
-        return "a three-letter ISO3 code or a country name of catalogue/countries.csv"
+        return encoded("type.country")
     if column.type == CATALOGUE:
-        ids = ", ".join(sorted(set(parse.catalogue_ids(column.catalogue).values())))
+        ids = sorted(set(parse.catalogue_ids(column.catalogue).values()))
         if column.catalogue == "input_indicator":
-            return f"an input indicator id (derived indicators are computed, not typed): {ids}"
-        return f"one of: {ids}"
+            return encoded("type.input_indicator", ids=ids)
+        return encoded("type.one_of", ids=ids)
     return TYPE_WORDS[column.type]
 
 
-def _with_suggestions(frame: pl.DataFrame, column: Column, accepted: str) -> pl.Expr:
+def _with_suggestions(frame: pl.DataFrame, column: Column, accepted: Message) -> pl.Expr:
     """`accepted` plus "did you mean ...?" for each unknown word: worked out once per distinct
     word (only those that can be shown), then mapped onto the rows by one expression."""
     raw = pl.col(f"{column.name}__raw")
@@ -422,21 +419,21 @@ def _with_suggestions(frame: pl.DataFrame, column: Column, accepted: str) -> pl.
     for word in unknown:
         nearest = catalogue.suggest_terms(column.vocabulary, word)
         if len(catalogue.fold(word)) <= 1:
-            hints[word] = accepted + "; " + _mark_hint(column.vocabulary)
+            hints[word] = encoded("vocab.mark", accepted=accepted, words=_mark_hint(column.vocabulary))
         elif nearest:
-            hints[word] = accepted + "; did you mean " + " or ".join(f"{w!r} ({code})" for w, code in nearest) + "?"
+            hints[word] = encoded("vocab.did_you_mean", accepted=accepted,
+                                  words=[f"{w!r} ({code})" for w, code in nearest])
     if not hints:
-        return pl.lit(accepted)
-    return raw.replace_strict(hints, default=accepted, return_dtype=pl.String)
+        return pl.lit(accepted.json())
+    return raw.replace_strict(hints, default=accepted.json(), return_dtype=pl.String)
 
 
-def _mark_hint(domain: str) -> str:
-    """Why a single letter or a mark is refused, and the words to write instead: an x is
+def _mark_hint(domain: str) -> list[str]:
+    """The words to write instead of a single letter or a mark (refused): an x is
     "ticked" to one reader and "crossed out" to another, an s is "sí"/"sim" but not English;
     a wrong "yes" in is_public would publish an internal recommendation."""
-    words = " or ".join(f"{r['label_es']!r} / {r['label_pt']!r} / {r['label_en']!r} ({r['code']})"
-                        for r in catalogue.vocabulary() if r["domain"] == domain)
-    return f"a single letter or mark is not read (it can be read two ways); did you mean {words}?"
+    return [f"{r['label_es']!r} / {r['label_pt']!r} / {r['label_en']!r} ({r['code']})"
+            for r in catalogue.vocabulary() if r["domain"] == domain]
 
 
 def validate_table(raw: RawTable, table: Table, institutions: set[str] | None,
@@ -471,7 +468,7 @@ def validate(source: RawSource) -> Validated:
         if table.name == "institutions":
             institutions = set(typed.get_column("iso3").drop_nulls().to_list())
             if typed.height == 0:
-                check.problem(None, None, None, "at least one institution row")
+                check.problem(None, None, None, msg("validate.no_institutions"))
             unlisted = sorted(institutions - {r["iso3"] for r in catalogue.countries()})
             if unlisted:
                 check.warnings.append(f"institutions: {', '.join(unlisted)} not in catalogue/countries.csv "
@@ -495,13 +492,15 @@ def _check_records_and_totals(tables: dict[str, pl.DataFrame], checks: dict[str,
     records, totals = tables.get("recommendations"), tables.get("recommendation_totals")
     if records is None or totals is None or totals.height == 0:
         return
-    record_years = (records.select("iso3", pl.col("date_issued").dt.year().cast(pl.Int64).alias("year_issued"))
-                    .drop_nulls().unique())
+    # Only the records of institutions that also give totals can overlap them: a few, not a million.
+    with_totals = totals.get_column("iso3").drop_nulls().unique().cast(pl.String).to_list()
+    record_years = (records.lazy().filter(pl.col("iso3").is_in(with_totals))
+                    .select("iso3", pl.col("date_issued").dt.year().cast(pl.Int64).alias("year_issued"))
+                    .drop_nulls().unique().collect())
     overlap = totals.join(record_years, on=["iso3", "year_issued"], how="semi")
     checks["recommendation_totals"].flag(
         overlap, pl.lit(True), "year_issued",
-        pl.lit("a year with no record-level recommendations for ") + pl.col("iso3")
-        + " (that year is already in recommendations; give records or totals, not both)",
+        encoded_expr("keys.records_and_totals", iso3=pl.col("iso3").cast(pl.String)),
         value=pl.col("year_issued"), check="records_and_totals")
 
 

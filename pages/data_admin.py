@@ -86,9 +86,7 @@ def check_report(candidate) -> bool:
         return False
     if candidate.problems:
         st.error(t("staff_problems_count", lang, n=len(candidate.problems)))
-        problems = display.problems_table(publish.problems_frame(candidate.problems), lang)
-        if lang != "en":
-            st.caption(t("staff_problems_english_note", lang))
+        problems = display.problems_table(publish.problems_frame(candidate.problems, lang), lang)
         components.dataframe(problems, lang, key="staff_problems")
         st.download_button(t("staff_problems_download", lang), exports.csv_bytes(problems, lang),
                            file_name=t("staff_problems_file", lang), mime="text/csv", on_click="ignore")

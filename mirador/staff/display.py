@@ -29,11 +29,8 @@ def step_label(description: str, lang: str) -> str:
 
 
 def problems_table(problems: pl.DataFrame, lang: str) -> pl.DataFrame:
-    """The check report with its headers in `lang`. What was expected is the ETL's text, which
-    is written in English in many places of etl/; its header says so."""
-    headers = {c: t(f"staff_col_{c}", lang) for c in PROBLEM_COLUMNS}
-    headers["expected"] = t("staff_col_expected_english", lang)
-    return problems.rename(headers)
+    """The check report (`publish.problems_frame`, made in `lang`) with its headers in `lang`."""
+    return problems.rename({c: t(f"staff_col_{c}", lang) for c in PROBLEM_COLUMNS})
 
 
 def _shown_value(kind: str, item: str, raw: str | None, lang: str) -> str | None:

@@ -102,10 +102,11 @@ def discard(candidate: Candidate | None) -> None:
         shutil.rmtree(candidate.work_dir, ignore_errors=True)
 
 
-def problems_frame(problems: list[Problem]) -> pl.DataFrame:
-    """One row per problem, the columns of PROBLEM_COLUMNS (the page translates the headers)."""
+def problems_frame(problems: list[Problem], lang: str = "en") -> pl.DataFrame:
+    """One row per problem, the columns of PROBLEM_COLUMNS, what was expected said in `lang`
+    (the page translates the headers)."""
     rows = [{"file": p.file, "sheet": p.sheet, "row": p.row, "column": p.column, "value": p.value,
-             "expected": p.expected, "more_rows": p.more_rows or None} for p in problems]
+             "expected": p.expected_in(lang), "more_rows": p.more_rows or None} for p in problems]
     return pl.DataFrame(rows, schema={"file": pl.String, "sheet": pl.String, "row": pl.Int64,
                                       "column": pl.String, "value": pl.String, "expected": pl.String,
                                       "more_rows": pl.Int64})

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from etl import parse, read, validate
-from etl.problems import Problem
+from etl.problems import Message, Problem
 from tests.etl.conftest import TINY
 
 # database=None: no .hypothesis folder in the repository; bounded runs keep the suite fast
@@ -56,7 +56,8 @@ def read_column(texts: list[str], semicolon_file: bool) -> tuple[list[float | No
     frame = pl.DataFrame({"raw": values}).select(
         parse.number(pl.col("raw"), convention).alias("value"),
         parse.number_problem(pl.col("raw"), convention, whole=False).alias("why"))
-    return frame["value"].to_list(), frame["why"].to_list()
+    # The reason travels as a message (code + values): read it as the command line prints it.
+    return frame["value"].to_list(), [None if w is None else str(Message.decode(w)) for w in frame["why"]]
 
 
 @FAST

@@ -20,7 +20,7 @@ from streamlit.testing.v1 import AppTest
 
 from devtools.page_text import element_texts
 from etl import pipeline
-from etl.problems import Problem
+from etl.problems import Problem, msg
 from mirador.staff import display, internal, preview, publish
 
 TINY = Path(__file__).resolve().parent.parent / "etl" / "data" / "tiny"
@@ -226,13 +226,19 @@ def test_every_progress_step_has_a_name_in_each_language(tmp_path, published):
 
 
 def test_the_check_report_speaks_the_readers_language(tmp_path):
-    problems = [Problem("observations.csv", 7, "value", "'seis'", "a number", table="observations", more_rows=12),
-                Problem("mirador.xlsx", 3, "iso3", "'XXX'", "a known code", sheet="observations")]
-    frame = publish.problems_frame(problems)
-    tables = {lang: display.problems_table(frame, lang) for lang in ("es", "pt", "en")}
+    problems = [Problem("observations.csv", 7, "value", "seis", msg("type.integer"), table="observations",
+                        more_rows=12),
+                Problem("mirador.xlsx", 3, "iso3", "XXX", msg("refs.unknown_institution", code="XXX"),
+                        sheet="observations")]
+    tables = {lang: display.problems_table(publish.problems_frame(problems, lang), lang) for lang in ("es", "pt", "en")}
     for lang, table in tables.items():
         assert table.height == 2 and table.width == len(publish.PROBLEM_COLUMNS), lang
     headers = [set(table.columns) for table in tables.values()]
     assert all(len(a & b) <= 1 for a in headers for b in headers if a is not b)  # "Valor"/"Value"-like at most
     assert tables["es"].to_series(-1).to_list() == [12, None]  # "and N more rows": a column of its own
-    assert "inglés" in tables["es"].columns[5] and "inglês" in tables["pt"].columns[5]
+    expected = {lang: table.to_series(5).to_list() for lang, table in tables.items()}
+    assert expected["en"][0] == "a whole number"
+    assert expected["es"][0] == "un número entero" and expected["pt"][0] == "um número inteiro"
+    assert all("XXX" in texts[1] for texts in expected.values())  # the typed code, as typed, in every language
+    assert len({texts[1] for texts in expected.values()}) == 3
+    assert tables["es"].to_series(4).to_list() == ["seis", "XXX"]  # values are never translated
