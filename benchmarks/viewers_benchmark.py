@@ -1,7 +1,7 @@
 """Many viewers: 1 session, then 50 concurrent sessions cycling through the pages.
 
 Usage: .venv/bin/python benchmarks/viewers_benchmark.py [--sessions 50] [--cycles 3]
-       [--think 10] [--lang es] [--browsers 1] [--markdown]
+       [--think 10] [--lang es] [--browsers 1] [--replicas 1] [--markdown]
 
 Issue #11's target: p95 page-switch time with 50 sessions within 3x one session's, no
 error, added server memory at most 20 MB per session, and a rebuild of the database in the
@@ -23,8 +23,14 @@ How it is measured:
   waiting `--think` seconds (+-50%, a person reading) between switches.
 - Errors: an exception element, an error box, a compile error, page not found, a run that
   does not finish, a closed socket, or a page whose title is not the one asked for.
-- Memory: RSS of the server's process tree (psutil) after the warm-up with no session
-  open, and with all sessions connected at the end; per session = difference / sessions.
+- Replicas (`--replicas N`): N server processes on the same database file, each warmed by
+  one pass through the pages. deploy/compose.yaml puts HAProxy in front of them (cookie-sticky,
+  `balance leastconn`); it cannot run here (no docker daemon), so the benchmark does what it
+  would do with sessions that stay connected: session i (and Chromium tab i) goes to process
+  i mod N and stays there. The one-session baseline runs on the first process.
+- Memory: RSS of the server processes' trees (psutil, summed over replicas) after the warm-up
+  with no session open, and with all sessions connected at the end; per session = difference
+  / sessions.
 - Rebuild: once half of all switches are done, `python -m etl --source <copy of
   data/input with Chile's 2025 NPM staff changed> --db <the served database>`. Every
   session's next overview run after the load must show the new figure, none the old one.
@@ -71,10 +77,18 @@ MB = 1024 * 1024
 
 
 # ------------------------------------------------------------------------------ the server
-def tree_rss(pid: int) -> int:
-    root = psutil.Process(pid)
+def _tree(pids: list[int]) -> list[psutil.Process]:
+    processes = []
+    for pid in pids:
+        root = psutil.Process(pid)
+        processes += [root, *root.children(recursive=True)]
+    return processes
+
+
+def tree_rss(pids: list[int]) -> int:
+    """RSS of the server processes and their children, summed."""
     total = 0
-    for process in [root, *root.children(recursive=True)]:
+    for process in _tree(pids):
         try:
             total += process.memory_info().rss
         except psutil.NoSuchProcess:
@@ -82,10 +96,9 @@ def tree_rss(pid: int) -> int:
     return total
 
 
-def tree_cpu_seconds(pid: int) -> float:
-    root = psutil.Process(pid)
+def tree_cpu_seconds(pids: list[int]) -> float:
     total = 0.0
-    for process in [root, *root.children(recursive=True)]:
+    for process in _tree(pids):
         try:
             times = process.cpu_times()
             total += times.user + times.system
@@ -94,14 +107,17 @@ def tree_cpu_seconds(pid: int) -> float:
     return total
 
 
-def thread_cpu_seconds(pid: int) -> tuple[float, float]:
-    """(the server's main thread, its other threads) CPU seconds so far. The main thread runs
-    the event loop (websockets, sending each run's messages); script runs happen in
-    short-lived ScriptRunner threads, whose time stays in the process total after they end."""
-    process = psutil.Process(pid)
-    times = process.cpu_times()
-    main = next((t.user_time + t.system_time for t in process.threads() if t.id == pid), 0.0)
-    return main, times.user + times.system - main
+def thread_cpu_seconds(pids: list[int]) -> tuple[float, float]:
+    """(the servers' main threads, their other threads) CPU seconds so far, summed. A main
+    thread runs the event loop (websockets, sending each run's messages); script runs happen
+    in short-lived ScriptRunner threads, whose time stays in the process total after they end."""
+    main_total, other_total = 0.0, 0.0
+    for pid in pids:
+        process = psutil.Process(pid)
+        times = process.cpu_times()
+        main = next((t.user_time + t.system_time for t in process.threads() if t.id == pid), 0.0)
+        main_total, other_total = main_total + main, other_total + times.user + times.system - main
+    return main_total, other_total
 
 
 def changed_input(tmp: Path) -> tuple[Path, int, int]:
@@ -244,16 +260,16 @@ async def rebuild_midway(db: Path, source: Path, progress: dict, half: int, reco
     record["output"] = output.decode(errors="replace")[-500:]
 
 
-async def sample_memory(pid: int, stop: asyncio.Event, samples: list[int]) -> None:
+async def sample_memory(pids: list[int], stop: asyncio.Event, samples: list[int]) -> None:
     while not stop.is_set():
-        samples.append(tree_rss(pid))
+        samples.append(tree_rss(pids))
         try:
             await asyncio.wait_for(stop.wait(), 1.0)
         except TimeoutError:
             pass
 
 
-async def many_sessions(url: str, pid: int, args, db: Path, source: Path) -> dict:
+async def many_sessions(urls: list[str], pids: list[int], args, db: Path, source: Path) -> dict:
     rng = random.Random(11)
     viewers = [Viewer(i) for i in range(args.sessions)]
     orders = [page_order(i % len(PAGES), args.cycles) for i in range(args.sessions)]
@@ -261,18 +277,19 @@ async def many_sessions(url: str, pid: int, args, db: Path, source: Path) -> dic
     rebuild: dict = {}
     stop_sampling, memory_samples = asyncio.Event(), []
     total_switches = sum(len(order) for order in orders)
-    sampler = asyncio.create_task(sample_memory(pid, stop_sampling, memory_samples))
+    sampler = asyncio.create_task(sample_memory(pids, stop_sampling, memory_samples))
     rebuilder = asyncio.create_task(rebuild_midway(db, source, progress, total_switches // 2, rebuild))
-    cpu_before, threads_before, started = tree_cpu_seconds(pid), thread_cpu_seconds(pid), time.monotonic()
-    tasks = [asyncio.create_task(view(url, viewer, order, args.lang,
+    cpu_before, threads_before, started = tree_cpu_seconds(pids), thread_cpu_seconds(pids), time.monotonic()
+    # Sticky sessions: viewer i on replica i mod N for its whole visit (see the docstring).
+    tasks = [asyncio.create_task(view(urls[viewer.index % len(urls)], viewer, order, args.lang,
                                       lambda: args.think * rng.uniform(0.5, 1.5),
                                       rng.uniform(0, args.think), progress))
              for viewer, order in zip(viewers, orders)]
     while len(progress["connected_at_end"]) + sum(bool(v.failures) for v in viewers) < len(viewers):
         await asyncio.sleep(0.5)
-    wall, cpu = time.monotonic() - started, tree_cpu_seconds(pid) - cpu_before
-    loop_cpu, other_cpu = (after - before for after, before in zip(thread_cpu_seconds(pid), threads_before))
-    rss_connected = tree_rss(pid)
+    wall, cpu = time.monotonic() - started, tree_cpu_seconds(pids) - cpu_before
+    loop_cpu, other_cpu = (after - before for after, before in zip(thread_cpu_seconds(pids), threads_before))
+    rss_connected = tree_rss(pids)
     progress["release"].set()
     await asyncio.gather(*tasks)
     await rebuilder
@@ -280,7 +297,7 @@ async def many_sessions(url: str, pid: int, args, db: Path, source: Path) -> dic
     await sampler
     await asyncio.sleep(3)  # let the server drop the sessions
     return {"viewers": viewers, "rebuild": rebuild, "rss_connected": rss_connected,
-            "rss_peak": max(memory_samples), "rss_after_close": tree_rss(pid), "wall": wall,
+            "rss_peak": max(memory_samples), "rss_after_close": tree_rss(pids), "wall": wall,
             "cpu": cpu, "loop_cpu": loop_cpu, "other_cpu": other_cpu}
 
 
@@ -362,6 +379,9 @@ def main() -> None:
                         help="mean seconds a viewer stays on a page with many sessions (+-50%%)")
     parser.add_argument("--lang", default="es")
     parser.add_argument("--browsers", type=int, default=1, help="real Chromium tabs beside the sessions")
+    parser.add_argument("--replicas", type=int, default=1,
+                        help="server processes on the same database, sessions spread over them "
+                             "as deploy/compose.yaml's sticky HAProxy would (see above)")
     parser.add_argument("--markdown", action="store_true", help="print markdown tables too")
     parser.add_argument("--watch-files", action="store_true",
                         help="keep Streamlit's source-file watcher on (off by default: see above)")
@@ -376,18 +396,27 @@ def main() -> None:
         env = {"MIRADOR_DB": str(db)}
         if not args.watch_files:
             env["STREAMLIT_SERVER_FILE_WATCHER_TYPE"] = "none"
-        server = start_streamlit(REPO_ROOT / "dashboard.py", env=env, log_dir=tmp)
+        servers = []
         try:
-            report(server, db, source, old_staff, new_staff, args)
+            for _ in range(args.replicas):
+                servers.append(start_streamlit(REPO_ROOT / "dashboard.py", env=env, log_dir=tmp))
+            report(servers, db, source, old_staff, new_staff, args)
         finally:
-            server.stop()
+            for server in servers:
+                server.stop()
 
 
-def report(server, db: Path, source: Path, old_staff: int, new_staff: int, args) -> None:
-    pid = server.process.pid
-    # 1. The client gets what a browser gets (this also warms the server's caches).
+def report(servers, db: Path, source: Path, old_staff: int, new_staff: int, args) -> None:
+    server, pids, urls = servers[0], [s.process.pid for s in servers], [s.url for s in servers]
+    if len(servers) > 1:
+        print(f"{len(servers)} server processes on one database; HAProxy (deploy/compose.yaml) cannot "
+              f"run here (no docker daemon): session i and Chromium tab i go to process i mod "
+              f"{len(servers)} and stay there, as its sticky cookie keeps them.")
+    # 1. The client gets what a browser gets (this also warms the first server's caches).
     browser_runs = chromium_page_runs(server.url, args.lang)
     client_runs = asyncio.run(client_page_runs(server.url, args.lang))
+    for other in urls[1:]:  # every replica warmed the same way (its own caches)
+        asyncio.run(client_page_runs(other, args.lang))
     # The sidebar's share box is redrawn on each URL write and the server's queue merges
     # redraws not yet sent, so its count varies run to run (browser or not): main area only.
     print("Client vs Chromium, one run of each page reached through the sidebar "
@@ -403,16 +432,16 @@ def report(server, db: Path, source: Path, old_staff: int, new_staff: int, args)
     if args.browsers:
         chromium_viewer(server.url, args.lang, stop, tab_alone, tab_errors, SINGLE_PAUSE_S,
                         max_switches=len(PAGES) * 2)
-    rss_before = tree_rss(pid)
+    rss_before = tree_rss(pids)
 
     # 3. Many sessions, a rebuild halfway, Chromium tabs beside them.
     stop, tab_busy, threads = threading.Event(), [], []
-    for _ in range(args.browsers):
+    for tab in range(args.browsers):
         thread = threading.Thread(target=chromium_viewer, args=(
-            server.url, args.lang, stop, tab_busy, tab_errors, args.think, 10 ** 6), daemon=True)
+            urls[tab % len(urls)], args.lang, stop, tab_busy, tab_errors, args.think, 10 ** 6), daemon=True)
         thread.start()
         threads.append(thread)
-    many = asyncio.run(many_sessions(server.url, pid, args, db, source))
+    many = asyncio.run(many_sessions(urls, pids, args, db, source))
     stop.set()
     for thread in threads:
         thread.join(timeout=120)
@@ -461,7 +490,8 @@ def summarize(args, single: Viewer, many: dict, rss_before: int, tab_alone, tab_
     print(f"Server-side page switch (rerun sent -> script_finished; browser drawing NOT included), "
           f"seconds. 1 session: {len(one)} switches, {SINGLE_PAUSE_S}s pause. {n} sessions: "
           f"{len(busy)} switches, {args.think:g}s +-50% on each page, {args.cycles} cycles of "
-          f"{len(PAGES)} pages, rebuild of the database midway.")
+          f"{len(PAGES)} pages, rebuild of the database midway. {args.replicas} server process"
+          f"{'es' if args.replicas > 1 else ''} for the {n} sessions (the 1-session baseline: one process).")
     p50_1, p95_1, p50_n, p95_n = (percentile(one, 0.5), percentile(one, 0.95), percentile(busy, 0.5),
                                   percentile(busy, 0.95))
     rows = [
@@ -487,7 +517,8 @@ def summarize(args, single: Viewer, many: dict, rss_before: int, tab_alone, tab_
                          f"{statistics.median(alone):.2f} ({len(alone)})",
                          f"{statistics.median(beside):.2f} ({len(beside)})",
                          f"{statistics.median(beside) / statistics.median(alone):.1f}x", "-"])
-    print_table(["measure", "1 session", f"{n} sessions", "ratio", "target"], rows, args.markdown)
+    print_table(["measure", "1 session", f"{n} sessions, {args.replicas} process" + ("es" if args.replicas > 1 else ""),
+                 "ratio", "target"], rows, args.markdown)
 
     print("Per page (server-side switch, seconds): where the time goes")
     pages_one, pages_many = per_page(single.switches), per_page(switches)

@@ -10,6 +10,10 @@ zero: they are absent (gaps) or explicitly labelled "no data".
 Show them with `mirador.components.chart_block(...)` (or at least
 `components.plotly_chart(...)`, which passes the local topojson config that
 geo figures need offline).
+
+The public builders are cached (`mirador.figure_cache`): the same arguments give the same
+figure object, shared by every session. Never change a figure a builder returned; copy it
+(`go.Figure(fig)`, `with_height`) and change the copy.
 """
 from __future__ import annotations
 
@@ -17,8 +21,9 @@ import functools
 import json
 import math
 import statistics
+import weakref
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Mapping, Sequence
 
 import plotly.graph_objects as go
 import plotly.io as pio
@@ -28,6 +33,7 @@ from plotly.subplots import make_subplots
 import catalogue
 from mirador import formatting as fmt
 from mirador import literal, palette
+from mirador.figure_cache import cached_figure
 from mirador.i18n import (criterion_label, institution_label, t, unit_label, vocab_label)
 
 FONT = dict(family="Source Sans, Arial, sans-serif", size=14)
@@ -248,6 +254,7 @@ def gap_label(n_left_out: int, lang: str) -> str:
 
 
 # --------------------------------------------------------------------------- ranking bars
+@cached_figure
 def ranking_bars(df: pl.DataFrame, *, title: str, unit: str, lang: str,
                  institutions: Sequence[str], value_col: str = "value",
                  n_col: str | None = None, n_label_key: str = "n_equals",
@@ -379,6 +386,7 @@ def latest_values(df: pl.DataFrame, institutions: Sequence[str], *, value_col: s
     return {c: value for c, (_, value) in latest.items()}
 
 
+@cached_figure
 def trend_small_multiples(df: pl.DataFrame, *, title: str, unit: str, lang: str,
                           institutions: Sequence[str], value_col: str = "value",
                           year_col: str = "year", n_col: str | None = None,
@@ -491,13 +499,27 @@ def _outer_rings(geometry: dict) -> list[list]:
     return [g["coordinates"][0]] if g["type"] == "Polygon" else [p[0] for p in g["coordinates"]]
 
 
+def _crosses_antimeridian(xs: Sequence[float]) -> bool:
+    """A ring drawn across the 180° line (Chukotka, Fiji, the Aleutians) jumps from +179 to
+    -179 between two vertices; its min and max longitudes would span the whole world."""
+    return any(abs(a - b) > 180 for a, b in zip(xs, xs[1:]))
+
+
 def _ring_bounds(ring: list) -> tuple[float, float, float, float]:
+    """Bounds of a ring; one across the 180° line keeps the side holding most of its vertices
+    (Russia: 27°E to 180°; Fiji: 177°E to 180°), so it never stretches a panel round the world."""
     xs, ys = [p[0] for p in ring], [p[1] for p in ring]
+    if _crosses_antimeridian(xs):
+        east, west = [x for x in xs if x >= 0], [x for x in xs if x < 0]
+        xs = east if len(east) >= len(west) else west
     return min(xs), min(ys), max(xs), max(ys)
 
 
 def _ring_area(ring: list) -> float:
-    return abs(sum(a[0] * b[1] - b[0] * a[1] for a, b in zip(ring, ring[1:]))) / 2
+    xs = [p[0] for p in ring]
+    if _crosses_antimeridian(xs):  # measured with the west side moved past 180°, all in one piece
+        xs = [x + 360 if x < 0 else x for x in xs]
+    return abs(sum(xa * b[1] - xb * a[1] for xa, xb, a, b in zip(xs, xs[1:], ring, ring[1:]))) / 2
 
 
 def _union_bounds(boxes) -> tuple[float, float, float, float]:
@@ -536,6 +558,35 @@ def _centroid(geometry: dict) -> tuple[float, float]:
     return (sum(p[0] for p in ring) / len(ring), sum(p[1] for p in ring) / len(ring))
 
 
+@dataclass(frozen=True)
+class CountryShape:
+    """What the map code needs of a country's geometry: (min lon, min lat, max lon, max lat) of
+    its core (`country_core_bounds`) and of all its parts, and a point to put a mark on."""
+    core: tuple[float, float, float, float]
+    full: tuple[float, float, float, float]
+    centre: tuple[float, float]
+
+
+# Per version of the boundaries (queries.boundaries(), one object per database file): walking
+# every ring of 80 countries for each panel and each map took a few hundredths of a second.
+_SHAPES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def country_shapes(geometries: Mapping[str, dict]) -> dict[str, CountryShape]:
+    """{iso3: CountryShape}, computed once per boundaries object that can be remembered (the
+    shared, read-only `queries.boundaries()`); for a plain dict, computed for this call."""
+    try:
+        return _SHAPES[geometries]
+    except (KeyError, TypeError):  # TypeError: a plain dict cannot be weakly referenced
+        pass
+    shapes = {c: CountryShape(country_core_bounds(g), _full_bounds(g), _centroid(g)) for c, g in geometries.items()}
+    try:
+        _SHAPES[geometries] = shapes
+    except TypeError:
+        pass
+    return shapes
+
+
 def _inside(point: tuple[float, float], lon: tuple[float, float], lat: tuple[float, float]) -> bool:
     return lon[0] <= point[0] <= lon[1] and lat[0] <= point[1] <= lat[1]
 
@@ -564,13 +615,15 @@ def _map_region(iso3: str, centre: tuple[float, float]) -> str:
 
 
 def _panel(key: str, lon, lat, geometries: dict[str, dict], home: Sequence[str], resolution: int) -> MapPanel:
-    drawn = tuple(c for c in geometries if _reaches(_full_bounds(geometries[c]), lon, lat))
+    shapes = country_shapes(geometries)
+    drawn = tuple(c for c in geometries if _reaches(shapes[c].full, lon, lat))
     return MapPanel(key, tuple(lon), tuple(lat), drawn, tuple(home), resolution)
 
 
 def _fitted(key: str, members: Sequence[str], geometries: dict[str, dict]) -> MapPanel:
     """A panel around `members`' cores, with a margin, at the finer base map when it is small."""
-    box = _union_bounds(country_core_bounds(geometries[c]) for c in members)
+    shapes = country_shapes(geometries)
+    box = _union_bounds(shapes[c].core for c in members)
     pad_lon = max(MAP_PAD_MIN_DEG, MAP_PAD_SHARE * (box[2] - box[0]))
     pad_lat = max(MAP_PAD_MIN_DEG, MAP_PAD_SHARE * (box[3] - box[1]))
     lon = (max(-180.0, box[0] - pad_lon), min(180.0, box[2] + pad_lon))
@@ -591,7 +644,7 @@ def map_panels(geometries: dict[str, dict]) -> list[MapPanel]:
     if not geometries:
         return [_panel(key, MAP_PANELS[key]["lon"], MAP_PANELS[key]["lat"], {}, (), res)
                 for key, res in MAP_DEFAULT_PANELS]
-    centres = {c: _centroid(g) for c, g in geometries.items()}
+    centres = {c: shape.centre for c, shape in country_shapes(geometries).items()}
     default_home = {key: [c for c in geometries if _inside(centres[c], **MAP_PANELS[key])]
                     for key, _ in MAP_DEFAULT_PANELS}
     if all(default_home.values()) and sum(map(len, default_home.values())) == len(geometries):
@@ -617,10 +670,10 @@ def _features(geometries: dict[str, dict], only: Sequence[str] | None = None) ->
     return {"type": "FeatureCollection", "features": features}
 
 
-def _is_small(geometry: dict, panel: MapPanel) -> bool:
+def _is_small(shape: CountryShape, panel: MapPanel) -> bool:
     """A country too small to read as an area on its panel (Costa Rica, Panama on the
     Americas): gets a dot. Relative to the panel, so Portugal on the Iberia panel is not."""
-    box = country_core_bounds(geometry)
+    box = shape.core
     return (box[2] - box[0]) * (box[3] - box[1]) < MAP_SMALL_COUNTRY_SHARE * panel.area_deg2
 
 
@@ -648,6 +701,7 @@ def _map_subplots(panels: Sequence[MapPanel], lang: str, side_by_side: bool) -> 
     return fig, plot_px
 
 
+@cached_figure
 def choropleth_panels(df: pl.DataFrame, geometries: dict[str, dict], *, title: str,
                       unit: str, lang: str, value_col: str = "value",
                       n_col: str | None = None, subtitle: str | None = None,
@@ -667,6 +721,7 @@ def choropleth_panels(df: pl.DataFrame, geometries: dict[str, dict], *, title: s
     zmin, zmax, scale_note = map_colour_range([r[value_col] for r in rows.values()], unit, lang)
     marked_once = all_illustrative([r.get("data_status") for r in rows.values()])
     panels = map_panels(geometries)
+    shapes = country_shapes(geometries)
     default = _is_default(panels)
     fig, plot_px = _map_subplots(panels, lang, side_by_side)
     hover = _map_hover(rows, geometries, unit=unit, lang=lang, value_col=value_col, n_col=n_col, year_col=year_col)
@@ -691,14 +746,14 @@ def choropleth_panels(df: pl.DataFrame, geometries: dict[str, dict], *, title: s
                 featureidkey="id", coloraxis="coloraxis", marker_line=dict(color="#FFFFFF", width=0.8),
                 hovertext=[hover[c] for c in locs], hovertemplate="%{hovertext}<extra></extra>",
                 showlegend=False, name=title), **cell)
-        small = [c for c in panel.home if _is_small(geometries[c], panel)]
+        small = [c for c in panel.home if _is_small(shapes[c], panel)]
         any_small = any_small or bool(small)
         _add_small_country_dots(fig, small, rows, geometries, hover, value_col=value_col, geo=geo)
         # † marks last, above the dots; none when every value is illustrative (the title
         # area says so once).
         panel_marks = [c for c in marks if c in panel.home]
         if panel_marks:
-            centres = [_centroid(geometries[c]) for c in panel_marks]
+            centres = [shapes[c].centre for c in panel_marks]
             fig.add_trace(go.Scattergeo(
                 lon=[p[0] for p in centres], lat=[p[1] for p in centres], mode="text",
                 text=[palette.ILLUSTRATIVE_MARK] * len(panel_marks),
@@ -761,7 +816,7 @@ def _add_small_country_dots(fig: go.Figure, small: Sequence[str], rows: dict, ge
                           ([c for c in small if c not in rows], palette.MAP_NO_DATA_COLOUR)):
         if not group:
             continue
-        centres = [_centroid(geometries[c]) for c in group]
+        centres = [country_shapes(geometries)[c].centre for c in group]
         size = MAP_DOT_PX if len(small) <= MAP_DOTS_CROWDED else MAP_DOT_CROWDED_PX
         marker = dict(size=size, line=dict(color="#333333", width=1 if size == MAP_DOT_PX else 0.6), color=colour)
         if colour is None:
@@ -788,6 +843,7 @@ def map_colour_range(values: Sequence[float], unit: str, lang: str) -> tuple[flo
 # --------------------------------------------------------------------------- autonomy
 MATRIX_LABEL_CHAR_PX = 7  # an upright criterion label: about this many px per character (14 px type)
 
+@cached_figure
 def autonomy_matrix(cells: pl.DataFrame, *, title: str, lang: str,
                     institutions: Sequence[str], criteria: Sequence[str] | None = None,
                     subtitle: str | None = None, ranking: dict[str, float] | None = None,
@@ -871,6 +927,7 @@ def autonomy_matrix(cells: pl.DataFrame, *, title: str, lang: str,
     return fig
 
 
+@cached_figure
 def dumbbell(df: pl.DataFrame, *, title: str, unit: str, lang: str, year_a: int, year_b: int,
              value_a: str = "value_a", value_b: str = "value_b",
              status_a: str = "status_a", status_b: str = "status_b",
@@ -937,6 +994,7 @@ def dumbbell(df: pl.DataFrame, *, title: str, unit: str, lang: str, year_a: int,
 
 
 # --------------------------------------------------------------------------- stacked statuses
+@cached_figure
 def status_bars(df: pl.DataFrame, *, title: str, lang: str, row_col: str, row_labels: dict[str, str],
                 status_col: str = "implementation_status", count_col: str = "n_recommendations",
                 domain: str = "implementation_status", illustrative_col: str | None = None,
@@ -1050,6 +1108,7 @@ def _years_after(row: dict, event_date, precision: str | None, span_cols, lang: 
     return years_span_text(low, high, lang)
 
 
+@cached_figure
 def timeline(institutions: pl.DataFrame, *, title: str, lang: str, ends: int | None = None) -> go.Figure:
     """OPCAT ratification -> NPM designation -> operating NPM, one row per institution.
 
@@ -1176,6 +1235,7 @@ def to_json(fig: go.Figure) -> dict:
 
 
 # --------------------------------------------------------------------------- profile, compare, progress
+@cached_figure
 def relative_to_peer_median(df: pl.DataFrame, *, title: str, lang: str,
                             subtitle: str | None = None, one_line_labels: bool = False) -> go.Figure:
     """One institution's indicators as % of the peer median (100 = median), one bar per indicator.
@@ -1241,6 +1301,7 @@ def relative_to_peer_median(df: pl.DataFrame, *, title: str, lang: str,
     return fig
 
 
+@cached_figure
 def compare_lines(df: pl.DataFrame, *, title: str, unit: str, lang: str,
                   institutions: Sequence[str], value_col: str = "value", year_col: str = "year",
                   n_col: str | None = None, baseline_year: int | None = None) -> go.Figure:
@@ -1293,6 +1354,7 @@ def _percent_text(share: float | None, lang: str) -> str:
     return fmt.percent(share, lang)
 
 
+@cached_figure
 def implementation_curves(df: pl.DataFrame, *, title: str, lang: str, institutions: Sequence[str],
                           subtitle: str | None = None, max_month: int = 72,
                           ends: int | None = None) -> go.Figure:

@@ -35,6 +35,7 @@ import polars as pl
 import catalogue
 from mirador import formatting as fmt
 from mirador import i18n
+from mirador.figure_cache import cached_frame, cached_list
 from mirador.i18n import t
 
 DEFAULT_BASELINE_YEAR = 2017  # the Panama workshop
@@ -214,6 +215,7 @@ def _latest_cohort(years_by_series: dict, iso3: str, indicator_id: str, baseline
     return max(years) if years else None
 
 
+@cached_list
 def indicator_statements(values: pl.DataFrame, *, baseline: int, latest: int,
                          institutions: Sequence[str], indicators: Sequence[str],
                          lang: str, cells: pl.DataFrame | None = None,
@@ -329,6 +331,7 @@ def criterion_statement(iso3: str, criterion_id: str, cell_a: dict, cell_b: dict
                      illustrative, estimate)
 
 
+@cached_list
 def criteria_statements(cells: pl.DataFrame, *, baseline: int, latest: int,
                         institutions: Sequence[str], lang: str,
                         criteria: Sequence[str] | None = None) -> list[Statement]:
@@ -369,6 +372,7 @@ def tally(statements: Sequence[Statement], kind: str = KIND_INDICATOR) -> pl.Dat
     return pl.DataFrame([{"iso3": c, **row} for c, row in counts.items()], schema=schema)
 
 
+@cached_frame
 def endpoints(values: pl.DataFrame, indicator_id: str, baseline: int, latest: int,
               institutions: Sequence[str]) -> pl.DataFrame:
     """iso3, value_a, value_b, status_a, status_b, n_a, n_b for a dumbbell (missing stays null)."""
@@ -414,6 +418,7 @@ def scorecard_cell(statement: Statement, lang: str) -> str:
     return text
 
 
+@cached_frame
 def scorecard(statements: Sequence[Statement], institutions: Sequence[str], measures: Sequence[str],
               lang: str) -> pl.DataFrame:
     """Per institution (rows), per headline measure (columns): baseline -> latest with an arrow,

@@ -15,6 +15,7 @@ in-memory cache when no runtime is running.
 from __future__ import annotations
 
 import json
+import threading
 from typing import Any, Sequence
 
 import polars as pl
@@ -39,7 +40,9 @@ def _fetch(sql: str, params: Sequence[Any] = ()) -> pl.DataFrame:
 
 def clear_cache() -> None:
     """Drop every cached result (tests; the identity key makes this rarely needed)."""
+    global _boundaries
     _cached_fetch.clear()
+    _boundaries = None
 
 
 # --------------------------------------------------------------------------- institutions
@@ -367,12 +370,47 @@ def concatenate_parquet(parts: Sequence[str], path: str, *, citation: str = "") 
 
 
 # --------------------------------------------------------------------------- geography, provenance
-def boundaries() -> dict[str, dict]:
-    """{iso3: GeoJSON geometry (or Feature)} of the nine countries."""
+class Boundaries(dict):
+    """{iso3: GeoJSON geometry} of one version of the database, shared by every session:
+    read-only (changing it raises), and carrying that version (`cache_version`, the file's
+    identity) so figure caches key a map on the version instead of its ~1 MB of coordinates."""
+
+    __hash__ = object.__hash__  # one object per version: identity is its equality for caches
+
+    def __init__(self, geometries: dict[str, dict], version: db.DbIdentity) -> None:
+        super().__init__(geometries)
+        self.cache_version = version
+
+    def _read_only(self, *args, **kwargs):
+        raise TypeError("queries.boundaries() is shared by every session: copy it to change it")
+
+    __setitem__ = __delitem__ = update = pop = popitem = clear = setdefault = _read_only  # type: ignore[assignment]
+
+    def __reduce__(self):  # a copy (pickle, deepcopy) is a plain dict, free to change
+        return (dict, (dict(self),))
+
+
+_boundaries_lock = threading.Lock()
+_boundaries: Boundaries | None = None
+
+
+def boundaries() -> Boundaries:
+    """{iso3: GeoJSON geometry (or Feature)} of the loaded institutions' countries.
+
+    Parsed once per database version (80 countries' GeoJSON took a parse per page run)."""
+    global _boundaries
+    identity = db.db_identity()
+    with _boundaries_lock:
+        if _boundaries is not None and _boundaries.cache_version == identity:
+            return _boundaries
     # Only the loaded institutions' countries: another country would read as "no data".
-    df = _fetch(f"SELECT iso3, geojson FROM {S}.boundaries "
-                f"WHERE iso3 IN (SELECT iso3 FROM {S}.institutions) ORDER BY iso3")
-    return {row["iso3"]: json.loads(row["geojson"]) for row in df.iter_rows(named=True)}
+    df = _cached_fetch(f"SELECT iso3, geojson FROM {S}.boundaries "
+                       f"WHERE iso3 IN (SELECT iso3 FROM {S}.institutions) ORDER BY iso3", (), identity)
+    parsed = Boundaries({row["iso3"]: json.loads(row["geojson"]) for row in df.iter_rows(named=True)},
+                        identity)
+    with _boundaries_lock:
+        _boundaries = parsed
+    return parsed
 
 
 def load_log() -> pl.DataFrame:

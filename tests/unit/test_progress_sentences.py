@@ -9,7 +9,7 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from mirador import progress
+from mirador import figure_cache, progress
 
 NBSP = "\u00a0"
 MINUS = "\u2212"
@@ -142,7 +142,11 @@ def test_lower_is_better_flips_the_verdict(monkeypatch):
         return row
 
     monkeypatch.setattr(progress.catalogue, "indicator", fake)
-    s = _one("PER", "npm_staff", "en")
+    figure_cache.clear()  # sentences are cached per arguments; the catalogue is fixed in a server
+    try:
+        s = _one("PER", "npm_staff", "en")
+    finally:
+        figure_cache.clear()  # none written with the changed catalogue is left for other tests
     assert s.text.endswith(": worsened.") and s.direction == "worsened"
 
 
