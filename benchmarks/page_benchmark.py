@@ -19,6 +19,9 @@ plotly chart has drawn, for half a second in a row. The floor is
 benchmarks/one_chart_app.py measured the same way (open its first page; switch to its
 second). Figures only: no test asserts on time.
 
+Each page is measured as a reader meets it: on its first section tab (components.section_tabs;
+the other tabs and every "show data" table are built only when opened), share box closed.
+
 The dashboard reads the bundled data (built into a temporary file) or `--db`. With
 `--size-db` (e.g. a database of `python -m etl.generate --institutions 80 --recommendations
 1000000`), a second server on that database is measured beside each page too (switch and

@@ -18,7 +18,8 @@ from __future__ import annotations
 import gc
 import html
 import re
-from typing import Sequence
+from dataclasses import dataclass
+from typing import Callable, Sequence
 
 import plotly.graph_objects as go
 import polars as pl
@@ -370,13 +371,17 @@ def chart_block(fig: go.Figure, *, title: str, data: pl.DataFrame, lang: str, ke
         st.caption(note)
     image_downloads(fig, title=title, data=data, lang=lang, key=key, unit=unit, n_total=n_total,
                     notes=notes)
-    with st.expander(t("show_data", lang) + f": {title}"):
-        table = data_table(data, lang)
-        dataframe(table, lang)
-        # Written when clicked, not on every run (a page builds several of these).
-        st.download_button(t("download_csv", lang), lambda: exports.csv_bytes(table, lang),
-                           file_name=f"mirador_{key}_{lang}.csv", mime="text/csv",
-                           on_click="ignore", key=f"download_{key}")
+    # Built only once opened (a rerun): a closed expander's grid was sent and mounted with
+    # every chart, for a table few readers open (issue #11).
+    shown = st.expander(t("show_data", lang) + f": {title}", key=f"show_data_{key}", on_change="rerun")
+    if shown.open:
+        with shown:
+            table = data_table(data, lang)
+            dataframe(table, lang)
+            # Written when clicked, not on every run.
+            st.download_button(t("download_csv", lang), lambda: exports.csv_bytes(table, lang),
+                               file_name=f"mirador_{key}_{lang}.csv", mime="text/csv",
+                               on_click="ignore", key=f"download_{key}")
 
 
 def image_downloads(fig: go.Figure, *, title: str, data: pl.DataFrame, lang: str, key: str,
@@ -398,24 +403,40 @@ def image_downloads(fig: go.Figure, *, title: str, data: pl.DataFrame, lang: str
                 type="tertiary", key=f"download_{image_format}_{key}")
 
 
-def lazy_section(param: str, lang: str, *, open_with: Sequence[str] = ()) -> bool:
-    """Whether to build and draw a section below the fold: a toggle under its heading.
+@dataclass(frozen=True)
+class Section:
+    """One tab of a page's sections: a language-neutral code (its URL value), its label, what
+    draws it, and the URL keys of an old link that open it (its former toggle `o_trend`, or a
+    selection of its own such as `r`)."""
+    code: str
+    label: str
+    draw: Callable[[], None]
+    opened_by: Sequence[str] = ()
 
-    Every chart on a page made a page switch wait for all of them (issue #11); a section
-    behind this toggle costs nothing until a reader turns it on. Its state lives in the URL
-    like any selection (`param=1`), so a shared link reopens it, and a link that carries one
-    of the section's own selections (`open_with`, e.g. its segmented control) opens it too.
-    In presentation mode every section is drawn (the link fixes the view; no widgets there).
+
+def section_tabs(param: str, sections: Sequence[Section], lang: str) -> str | None:
+    """A page's sections as tabs, only the open one built and sent (issue #11: a page switch
+    waited for every chart of the page). The first section opens by default; the open tab is
+    in the URL (`param=<code>`) like any selection, so a shared link reopens it.
+
+    In presentation mode every section is drawn, one after another under its label (the link
+    fixes the view; no widgets there). Returns the open section's code (None when presenting).
     """
     from mirador import presentation, state
     if presentation.is_on():
-        return True
-    opened_by_link = any(state.url_values(p) for p in open_with)
-    is_open = state.toggle(param, t("show_section_charts", lang), default=opened_by_link)
-    if not is_open:  # a closed section's selections are not part of the view
-        for selection in open_with:
-            state.write(selection, None)
-    return is_open
+        for section in sections:
+            st.header(section.label)
+            section.draw()
+        return None
+    by_code = {s.code: s for s in sections}
+    code, tabs = state.tabs(param, list(by_code), sections[0].code,
+                            format_func=lambda c: by_code[c].label,
+                            opened_by={s.code: s.opened_by for s in sections if s.opened_by})
+    for tab, section in zip(tabs, sections):
+        if tab.open:
+            with tab:
+                section.draw()
+    return code
 
 
 def chart_ends(n_institutions: int, lang: str, container=None) -> int | None:
@@ -645,10 +666,17 @@ def _base_url() -> str | None:
 
 def share_links(container=None) -> None:
     """'Share this view' in the sidebar: the link with the page state, and a presentation link
-    (`embed=true`: no sidebar, no toolbar). Redrawn whenever a widget writes the URL."""
+    (`embed=true`: no sidebar, no toolbar). Redrawn whenever a widget writes the URL.
+
+    Built only while opened (a rerun): closed, its two code blocks were sent and mounted on
+    every run of every page, part of the frame each page switch paid for (issue #11)."""
     from mirador import state
     lang = state.language()
-    box = (container or st.sidebar).expander("🔗 " + t("share_title", lang))
+    box = (container or st.sidebar).expander("🔗 " + t("share_title", lang), key="share_box",
+                                             on_change="rerun")
+    if not box.open:
+        state.on_url_change(lambda: None)
+        return
     slot = box.empty()
     shown: list[str] = []
 

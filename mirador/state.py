@@ -251,6 +251,48 @@ def toggle(param: str, label: str, default: bool = False, container=None, **kwar
     return value
 
 
+def tabs(param: str, options: Sequence[Any], default: Any, format_func: Callable[[Any], str] = str,
+         opened_by: dict[Any, Sequence[str]] | None = None, container=None) -> tuple[Any, list]:
+    """Tabs bound to URL key `param` (the open tab's code, never its label, so a link works in
+    any language); only the open tab's container is meant to be filled (`.open`). Returns the
+    open code and the tab containers, in `options` order.
+
+    A link without `param` opens the first tab named in `opened_by` whose URL keys it carries
+    (e.g. an old link's section toggle `o_trend=1`, or the tab's own selection `r=`); the
+    old toggles are then dropped from the URL (the tab is the state now).
+    """
+    options = list(options)
+    opened_by = opened_by or {}
+    key = _session_key(param)
+    if key not in st.session_state or st.session_state[key] not in options:
+        st.session_state[key] = decode(_from_url(param), options) or _opened_by_link(opened_by) or default
+    for toggle_param in [p for params in opened_by.values() for p in params if p.startswith(_TOGGLE_PREFIX)]:
+        write(toggle_param, None)
+    labels = [format_func(o) for o in options]
+    code_of = dict(zip(labels, options))
+    widget_key = key + "_tabs"
+    # The widget holds a label, which changes with the language: seeded from the code each run.
+    st.session_state[widget_key] = labels[options.index(st.session_state[key])]
+
+    def remember_tab() -> None:
+        st.session_state[key] = code_of.get(st.session_state[widget_key], default)
+
+    containers = (container or st).tabs(labels, key=widget_key, default=labels[options.index(default)],
+                                        on_change=remember_tab)
+    write(param, st.session_state[key])
+    return st.session_state[key], list(containers)
+
+
+_TOGGLE_PREFIX = "o_"  # the section toggles of old links (`o_trend=1`), before section tabs
+
+
+def _opened_by_link(opened_by: dict[Any, Sequence[str]]) -> Any:
+    for option, params in opened_by.items():
+        if any(v not in ("", "0") for p in params for v in _from_url(p)):
+            return option
+    return None
+
+
 def year_select(param: str, label: str, years: Sequence[int], default: int | None = None,
                 container=None, **kwargs) -> int | None:
     """A year selectbox (latest year by default); None when there are no years."""

@@ -75,10 +75,10 @@ st.download_button(t("download_csv", lang), exports.csv_bytes(components.data_ta
                    file_name=f"mirador_compare_{year}_{lang}.csv", mime="text/csv", on_click="ignore",
                    key="download_compare_table")
 
-# ---- one block per indicator: bars for the year, lines over the years
-for indicator_id in indicators:
+# ---- one tab per indicator: bars for the year, lines over the years (only the open one is
+# built and sent, issue #11)
+def indicator_section(indicator_id: str) -> None:
     label, unit = indicator_label(indicator_id, lang), indicator_unit(indicator_id)
-    st.header(label)
     st.caption(f"{t('definition_label', lang)} {indicator_definition(indicator_id, lang)}")
     one = values.filter(pl.col("indicator_id") == indicator_id)
     one_year = one.filter(pl.col("year") == year)
@@ -99,3 +99,8 @@ for indicator_id in indicators:
                 figures.compare_lines(one, title=lines_title, unit=unit, lang=lang, institutions=chosen,
                                       n_col="n", baseline_year=BASELINE_YEAR),
                 title=lines_title, data=one, lang=lang, key=f"compare_lines_{indicator_id}", unit=unit)
+
+
+components.section_tabs("tab", [
+    components.Section(i, indicator_label(i, lang), lambda i=i: indicator_section(i)) for i in indicators
+], lang)

@@ -62,131 +62,143 @@ def _peers_shown(r: dict) -> str:
     return _shown(r["peer_median"], indicator_unit(r["indicator_id"]), r["peer_data_status"])
 
 
-# ---- indicators against the peer median
-st.header(t("profile_section_indicators", lang))
-compared = peers.indicator_vs_peers(queries.indicator_values(), iso3)
-chart_title = t("profile_ratio_title", lang, country=country)
-if len(institutions) < 2:  # one institution loaded: no peers, no median to draw against
-    st.info(t("profile_no_peers", lang))
-else:
-    st.caption(t("profile_peers_note", lang))
+# ---- sections in tabs, only the open one built and sent (issue #11)
+def indicators_section() -> None:
+    """Indicators against the peer median, area by area."""
+    compared = peers.indicator_vs_peers(queries.indicator_values(), iso3)
+    chart_title = t("profile_ratio_title", lang, country=country)
+    if len(institutions) < 2:  # one institution loaded: no peers, no median to draw against
+        st.info(t("profile_no_peers", lang))
+    else:
+        st.caption(t("profile_peers_note", lang))
+        components.chart_block(
+            # Projected (a wide screen, 690 px high): one line per indicator, so 17 rows fit legibly.
+            figures.relative_to_peer_median(compared, title=chart_title, lang=lang,
+                                            one_line_labels=presentation.is_on()),
+            title=chart_title, lang=lang, key="profile_peers",
+            data=compared.select("indicator_id", "year", "value", "n", "data_status", "source",
+                                 pl.col("peer_median").alias(t("profile_col_peer_median", lang)),
+                                 pl.col("n_peers").alias(t("profile_col_n_peers", lang)),
+                                 pl.col("ratio_to_median_pct").alias(t("profile_col_ratio", lang))),
+            notes=[t("profile_ratio_unit_note", lang)])
+    missing = compared.filter(pl.col("value").is_null())["indicator_id"].to_list()
+    if missing:
+        st.caption("ℹ️ " + t("profile_missing_indicators", lang, indicators="; ".join(
+            indicator_label(i, lang) for i in missing)) + " " + components.missing_reasons([iso3], None, lang)[0])
+
+    for area in catalogue.areas():
+        rows = compared.filter(pl.col("area_id") == area["area_id"])
+        if not rows.height:
+            continue
+        st.subheader(area_label(area["area_id"], lang), anchor=False)
+        table = [{
+            t("col_indicator_id", lang): indicator_label(r["indicator_id"], lang),
+            t("col_value", lang): _shown(r["value"], indicator_unit(r["indicator_id"]), r["data_status"]),
+            t("col_year", lang): fmt.year(r["year"], lang),
+            t("col_n", lang): fmt.integer(r["n"], lang) if r["n"] is not None else "",
+            t("profile_col_latest_sourced", lang): _published_shown(r),
+            t("profile_col_peer_median", lang): _peers_shown(r),
+            t("profile_col_n_peers", lang): fmt.integer(r["n_peers"], lang),
+            t("profile_col_ratio", lang): fmt.percent(r["ratio_to_median_pct"], lang, 0)
+            if r["ratio_to_median_pct"] is not None else "–",
+            t("col_data_status", lang): vocab_label("data_status", r["data_status"], lang)
+            if r["data_status"] else fmt.no_data(lang),
+            t("col_source", lang): _sources(r),
+        } for r in rows.iter_rows(named=True)]
+        components.dataframe(pl.DataFrame(table), lang)
+    st.caption(t("cards_note", lang) + " " + t("profile_currency_note", lang))
+
+
+def timeline_section() -> None:
+    """Its road from OPCAT ratification to an operating NPM."""
+    inst_rows = queries.institutions().filter(pl.col("iso3") == iso3)
+    timeline_title = t("timeline_title", lang)
     components.chart_block(
-        # Projected (a wide screen, 690 px high): one line per indicator, so 17 rows fit legibly.
-        figures.relative_to_peer_median(compared, title=chart_title, lang=lang,
-                                        one_line_labels=presentation.is_on()),
-        title=chart_title, lang=lang, key="profile_peers",
-        data=compared.select("indicator_id", "year", "value", "n", "data_status", "source",
-                             pl.col("peer_median").alias(t("profile_col_peer_median", lang)),
-                             pl.col("n_peers").alias(t("profile_col_n_peers", lang)),
-                             pl.col("ratio_to_median_pct").alias(t("profile_col_ratio", lang))),
-        notes=[t("profile_ratio_unit_note", lang)])
-missing = compared.filter(pl.col("value").is_null())["indicator_id"].to_list()
-if missing:
-    st.caption("ℹ️ " + t("profile_missing_indicators", lang, indicators="; ".join(
-        indicator_label(i, lang) for i in missing)) + " " + components.missing_reasons([iso3], None, lang)[0])
+        figures.timeline(inst_rows, title=timeline_title, lang=lang), title=timeline_title, lang=lang,
+        key="profile_timeline",
+        data=inst_rows.select("iso3", "opcat_ratification_date", "npm_designation_date",
+                              pl.col("npm_designation_instrument").alias(t("profile_legal_instrument", lang)),
+                              "npm_operational_date", "data_status", "source"))
+    steps = [f"- **{t('event_ratification', lang)}**: {fmt.date(inst['opcat_ratification_date'], lang)}"]
+    designation = fmt.date(inst["npm_designation_date"], lang)
+    if inst["npm_designation_date"] and inst["years_to_designation"] is not None:
+        designation += " (" + t("years_after_ratification", lang, years=progress.years_span_text(
+            inst["years_to_designation_min"], inst["years_to_designation_max"], lang)) + ")"
+    steps.append(f"- **{t('event_designation', lang)}**: {designation}")
+    steps.append(f"- **{t('profile_legal_instrument', lang)}**: "
+                 f"{literal.markdown(inst['npm_designation_instrument']) or fmt.no_data(lang)}")
+    if inst["npm_operational_date"]:
+        operating = fmt.date(inst["npm_operational_date"], lang, inst["npm_operational_precision"] or "day")
+        if inst["years_to_operation"] is not None:
+            operating += " (" + t("years_after_ratification", lang, years=progress.years_span_text(
+                inst["years_to_operation_min"], inst["years_to_operation_max"], lang)) + ")"
+    else:
+        operating = t("profile_no_operational_date", lang)
+    steps.append(f"- **{t('event_operational', lang)}**: {operating}")
+    st.markdown("\n".join(steps))
 
-for area in catalogue.areas():
-    rows = compared.filter(pl.col("area_id") == area["area_id"])
-    if not rows.height:
-        continue
-    st.subheader(area_label(area["area_id"], lang), anchor=False)
-    table = [{
-        t("col_indicator_id", lang): indicator_label(r["indicator_id"], lang),
-        t("col_value", lang): _shown(r["value"], indicator_unit(r["indicator_id"]), r["data_status"]),
-        t("col_year", lang): fmt.year(r["year"], lang),
-        t("col_n", lang): fmt.integer(r["n"], lang) if r["n"] is not None else "",
-        t("profile_col_latest_sourced", lang): _published_shown(r),
-        t("profile_col_peer_median", lang): _peers_shown(r),
-        t("profile_col_n_peers", lang): fmt.integer(r["n_peers"], lang),
-        t("profile_col_ratio", lang): fmt.percent(r["ratio_to_median_pct"], lang, 0)
-        if r["ratio_to_median_pct"] is not None else "–",
-        t("col_data_status", lang): vocab_label("data_status", r["data_status"], lang)
-        if r["data_status"] else fmt.no_data(lang),
-        t("col_source", lang): _sources(r),
-    } for r in rows.iter_rows(named=True)]
-    components.dataframe(pl.DataFrame(table), lang)
-st.caption(t("cards_note", lang) + " " + t("profile_currency_note", lang))
 
-# ---- timeline
-st.header(t("section_timeline", lang))
-inst_rows = queries.institutions().filter(pl.col("iso3") == iso3)
-timeline_title = t("timeline_title", lang)
-components.chart_block(
-    figures.timeline(inst_rows, title=timeline_title, lang=lang), title=timeline_title, lang=lang,
-    key="profile_timeline",
-    data=inst_rows.select("iso3", "opcat_ratification_date", "npm_designation_date",
-                          pl.col("npm_designation_instrument").alias(t("profile_legal_instrument", lang)),
-                          "npm_operational_date", "data_status", "source"))
-steps = [f"- **{t('event_ratification', lang)}**: {fmt.date(inst['opcat_ratification_date'], lang)}"]
-designation = fmt.date(inst["npm_designation_date"], lang)
-if inst["npm_designation_date"] and inst["years_to_designation"] is not None:
-    designation += " (" + t("years_after_ratification", lang, years=progress.years_span_text(
-        inst["years_to_designation_min"], inst["years_to_designation_max"], lang)) + ")"
-steps.append(f"- **{t('event_designation', lang)}**: {designation}")
-steps.append(f"- **{t('profile_legal_instrument', lang)}**: "
-             f"{literal.markdown(inst['npm_designation_instrument']) or fmt.no_data(lang)}")
-if inst["npm_operational_date"]:
-    operating = fmt.date(inst["npm_operational_date"], lang, inst["npm_operational_precision"] or "day")
-    if inst["years_to_operation"] is not None:
-        operating += " (" + t("years_after_ratification", lang, years=progress.years_span_text(
-            inst["years_to_operation_min"], inst["years_to_operation_max"], lang)) + ")"
-else:
-    operating = t("profile_no_operational_date", lang)
-steps.append(f"- **{t('event_operational', lang)}**: {operating}")
-st.markdown("\n".join(steps))
+def autonomy_section() -> None:
+    """Its autonomy criteria in a year."""
+    cells_all = queries.autonomy_cells_for(iso3)
+    years = sorted(set(cells_all["year"].to_list()))
+    if not years:
+        st.info(t("no_data_for_selection", lang))
+    else:
+        year = state.year_select("y", t("select_year", lang), years)
+        cells = cells_all.filter(pl.col("year") == year)
+        score = queries.autonomy_scores(year).filter(pl.col("iso3") == iso3)
+        if score.height and score["autonomy_score"][0] is not None:
+            s = score.row(0, named=True)
+            st.metric(t("profile_autonomy_score_label", lang, year=year),
+                      _shown(s["autonomy_score"], "score", s["data_status"]),
+                      border=True)
+            st.caption(t("profile_autonomy_counts", lang, assessed=fmt.integer(s["criteria_assessed"], lang),
+                         total=fmt.integer(s["criteria_total"], lang),
+                         no_info=fmt.integer(s["n_no_information"], lang)) + " " + t("score_note", lang))
+        matrix_title = t("profile_matrix_title", lang, country=country, year=year)
+        components.chart_block(
+            figures.autonomy_matrix(cells, title=matrix_title, lang=lang, institutions=[iso3]),
+            title=matrix_title, data=cells, lang=lang, key="profile_matrix")
+        components.dataframe(pl.DataFrame([{
+            t("col_criterion_id", lang): criterion_label(c["criterion_id"], lang),
+            t("col_assessment", lang): f"{palette.assessment_symbol(c['assessment'])} "
+                                       f"{vocab_label('assessment', c['assessment'] or 'no_information', lang)}",
+            t("col_basis", lang): vocab_label("basis", c["basis"], lang) if c["basis"] else "",
+            t("col_evidence", lang): components.reader_evidence(c["evidence"], c["data_status"], lang),
+            t("col_data_status", lang): vocab_label("data_status", c["data_status"], lang),
+            t("col_source", lang): "; ".join(components.reader_sources(c["source"], c["data_status"], lang)),
+        } for c in cells.iter_rows(named=True)]), lang)
 
-# ---- autonomy criteria
-st.header(t("profile_section_autonomy", lang))
-cells_all = queries.autonomy_cells_for(iso3)
-years = sorted(set(cells_all["year"].to_list()))
-if not years:
-    st.info(t("no_data_for_selection", lang))
-else:
-    year = state.year_select("y", t("select_year", lang), years)
-    cells = cells_all.filter(pl.col("year") == year)
-    score = queries.autonomy_scores(year).filter(pl.col("iso3") == iso3)
-    if score.height and score["autonomy_score"][0] is not None:
-        s = score.row(0, named=True)
-        st.metric(t("profile_autonomy_score_label", lang, year=year),
-                  _shown(s["autonomy_score"], "score", s["data_status"]),
-                  border=True)
-        st.caption(t("profile_autonomy_counts", lang, assessed=fmt.integer(s["criteria_assessed"], lang),
-                     total=fmt.integer(s["criteria_total"], lang),
-                     no_info=fmt.integer(s["n_no_information"], lang)) + " " + t("score_note", lang))
-    matrix_title = t("profile_matrix_title", lang, country=country, year=year)
-    components.chart_block(
-        figures.autonomy_matrix(cells, title=matrix_title, lang=lang, institutions=[iso3]),
-        title=matrix_title, data=cells, lang=lang, key="profile_matrix")
-    components.dataframe(pl.DataFrame([{
-        t("col_criterion_id", lang): criterion_label(c["criterion_id"], lang),
-        t("col_assessment", lang): f"{palette.assessment_symbol(c['assessment'])} "
-                                   f"{vocab_label('assessment', c['assessment'] or 'no_information', lang)}",
-        t("col_basis", lang): vocab_label("basis", c["basis"], lang) if c["basis"] else "",
-        t("col_evidence", lang): components.reader_evidence(c["evidence"], c["data_status"], lang),
-        t("col_data_status", lang): vocab_label("data_status", c["data_status"], lang),
-        t("col_source", lang): "; ".join(components.reader_sources(c["source"], c["data_status"], lang)),
-    } for c in cells.iter_rows(named=True)]), lang)
 
-# ---- reference facts
-st.header(t("profile_section_facts", lang))
-st.caption(t("profile_facts_note", lang))
-facts = queries.reference_facts(iso3)
-if not facts.height:
-    st.info(t("no_data_for_selection", lang))
-else:
-    fields = facts["field"].unique().to_list()
-    facts_shown, link_config = components.link_column(
-        facts.sort(pl.col("field").replace_strict({f: fact_field_order(f) for f in fields},
-                                                  return_dtype=pl.Int64), "year")
-        .select(
-            pl.col("field").replace_strict({f: fact_field_label(f, lang) for f in fields},
-                                           return_dtype=pl.String).alias(t("profile_col_field", lang)),
-            pl.col("value").alias(t("col_value", lang)),
-            pl.col("unit").alias(t("profile_col_unit", lang)),
-            pl.col("year").alias(t("col_year", lang)),
-            pl.col("quote").alias(t("profile_col_quote", lang)),
-            pl.col("source_url").alias(t("col_source", lang)),
-            pl.col("confidence").replace({c: t(f"profile_confidence_{c}", lang) for c in ("high", "medium", "low")})
-            .alias(t("profile_col_confidence", lang))),
-        t("col_source", lang), lang)
-    components.dataframe(facts_shown, lang, column_config=link_config)
+def facts_section() -> None:
+    """Its reference facts and their sources."""
+    st.caption(t("profile_facts_note", lang))
+    facts = queries.reference_facts(iso3)
+    if not facts.height:
+        st.info(t("no_data_for_selection", lang))
+    else:
+        fields = facts["field"].unique().to_list()
+        facts_shown, link_config = components.link_column(
+            facts.sort(pl.col("field").replace_strict({f: fact_field_order(f) for f in fields},
+                                                      return_dtype=pl.Int64), "year")
+            .select(
+                pl.col("field").replace_strict({f: fact_field_label(f, lang) for f in fields},
+                                               return_dtype=pl.String).alias(t("profile_col_field", lang)),
+                pl.col("value").alias(t("col_value", lang)),
+                pl.col("unit").alias(t("profile_col_unit", lang)),
+                pl.col("year").alias(t("col_year", lang)),
+                pl.col("quote").alias(t("profile_col_quote", lang)),
+                pl.col("source_url").alias(t("col_source", lang)),
+                pl.col("confidence").replace({c: t(f"profile_confidence_{c}", lang) for c in ("high", "medium", "low")})
+                .alias(t("profile_col_confidence", lang))),
+            t("col_source", lang), lang)
+        components.dataframe(facts_shown, lang, column_config=link_config)
+
+
+components.section_tabs("tab", [
+    components.Section("indicators", t("tab_indicators", lang), indicators_section),
+    components.Section("timeline", t("section_timeline", lang), timeline_section),
+    components.Section("autonomy", t("tab_autonomy", lang), autonomy_section),
+    components.Section("facts", t("tab_facts", lang), facts_section),
+], lang)

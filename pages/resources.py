@@ -48,30 +48,34 @@ if year is None:
 selected = values.filter(pl.col("iso3").is_in(chosen))
 snapshot = selected.filter(pl.col("year") == year)
 
-# ---- ranking
-st.header(t("section_ranking", lang))
-ranking_title = t("title_indicator_year", lang, indicator=label, year=year)
-components.chart_block(
-    figures.ranking_bars(snapshot, title=ranking_title, unit=unit, lang=lang, institutions=chosen,
-                         n_col="n", ends=ends),
-    title=ranking_title, data=snapshot, lang=lang, key="resources_ranking", unit=unit)
-components.missing_data_note(chosen, snapshot, year, lang)
+# ---- sections in tabs, only the open one built and sent (issue #11)
+def ranking_section() -> None:
+    ranking_title = t("title_indicator_year", lang, indicator=label, year=year)
+    components.chart_block(
+        figures.ranking_bars(snapshot, title=ranking_title, unit=unit, lang=lang, institutions=chosen,
+                             n_col="n", ends=ends),
+        title=ranking_title, data=snapshot, lang=lang, key="resources_ranking", unit=unit)
+    components.missing_data_note(chosen, snapshot, year, lang)
 
-# ---- below the fold, each built and drawn only when turned on (issue #11: a page switch
-# waited for every chart)
-st.header(t("section_map", lang))
-if components.lazy_section("o_map", lang):
+
+def map_section() -> None:
     map_title = t("title_indicator_year", lang, indicator=label, year=year)
     components.chart_block(
         figures.choropleth_panels(snapshot, queries.boundaries(), title=map_title, unit=unit,
-                                  lang=lang, n_col="n",
-                                  side_by_side=presentation.is_on()),
+                                  lang=lang, n_col="n", side_by_side=presentation.is_on()),
         title=map_title, data=snapshot, lang=lang, key="resources_map", unit=unit)
 
-st.header(t("section_trends", lang))
-if components.lazy_section("o_trend", lang):
+
+def trend_section() -> None:
     trend_title = t("trend_title_years", lang, indicator=label, first=years[0], last=years[-1])
     components.chart_block(
         figures.trend_small_multiples(selected, title=trend_title, unit=unit, lang=lang,
                                       institutions=chosen, n_col="n", ends=components.panel_ends(ends)),
         title=trend_title, data=selected, lang=lang, key="resources_trend", unit=unit)
+
+
+components.section_tabs("tab", [
+    components.Section("ranking", t("section_ranking", lang), ranking_section),
+    components.Section("map", t("section_map", lang), map_section, opened_by=("o_map",)),
+    components.Section("trend", t("section_trends", lang), trend_section, opened_by=("o_trend",)),
+], lang)

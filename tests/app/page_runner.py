@@ -35,3 +35,40 @@ def chart_title(spec: dict) -> str:
 
 def chart_titles(at: AppTest) -> list[str]:
     return [chart_title(spec) for spec in chart_specs(at)]
+
+
+# The section tabs of each page (components.section_tabs, URL key `tab`), in their order; Compare
+# has one per chosen indicator. `section_codes` checks the page draws as many tabs as listed.
+SECTION_TABS = {
+    "pages/resources.py": ("ranking", "map", "trend"),
+    "pages/autonomy.py": ("matrix", "score", "evidence", "criteria", "change"),
+    "pages/recommendations.py": ("by_age", "time", "acceptance", "rates", "status", "trend", "breakdown",
+                                 "table"),
+    "pages/profile.py": ("indicators", "timeline", "autonomy", "facts"),
+    "pages/methods.py": ("indicators", "criteria", "computation", "status", "load_log", "downloads"),
+}
+
+
+def section_codes(at: AppTest, page: str) -> tuple[str, ...]:
+    """The codes of the page's section tabs as drawn in `at` (none on a page without tabs)."""
+    codes = (tuple(at.multiselect(key="qp_i").value) if page == "pages/compare.py"
+             else SECTION_TABS.get(page, ()))
+    assert len(at.tabs) == len(codes), (page, [tab.label for tab in at.tabs], codes)
+    return codes
+
+
+def open_section(at: AppTest, code: str) -> AppTest:
+    """A click on the section tab `code` (its callback stores the code under `qp_tab`)."""
+    at.session_state["qp_tab"] = code
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def open_data_tables(at: AppTest) -> AppTest:
+    """A click on every chart's "show data" expander (built only once opened)."""
+    for key in [k for k in at.session_state if str(k).startswith("show_data_")]:
+        at.session_state[key] = True
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at

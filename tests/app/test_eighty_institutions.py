@@ -71,9 +71,13 @@ def test_institution_selector_opens_empty_meaning_all(page):
     assert "80" in selector.placeholder
 
 
+# The section tab holding each page's ranking (the autonomy score is a tab of its own).
+RANKING_TABS = {"resources": "ranking", "autonomy": "score", "recommendations": "by_age"}
+
+
 @pytest.mark.parametrize("page", ["resources", "autonomy", "recommendations"])
 def test_rankings_draw_both_ends_by_default(page):
-    at = run_page(f"pages/{page}.py", lang=LANG)
+    at = run_page(f"pages/{page}.py", lang=LANG, tab=RANKING_TABS[page])
     rankings = [s for s in chart_specs(at) if bar_rows(s)]
     assert rankings, page
     for spec in rankings:
@@ -84,7 +88,7 @@ def test_rankings_draw_both_ends_by_default(page):
 
 
 def test_autonomy_ranking_shows_the_ten_highest_and_ten_lowest(eighty):
-    at = run_page("pages/autonomy.py", lang=LANG)
+    at = run_page("pages/autonomy.py", lang=LANG, tab="score")
     spec = chart(at, indicator_label("autonomy_score", LANG) + ",")
     year = int(spec["layout"]["meta"]["title"][-4:])
     scored = sql(eighty, "SELECT i.country_name_es, s.autonomy_score FROM mart_autonomy_scores s "
@@ -109,8 +113,9 @@ def test_autonomy_ranking_shows_the_ten_highest_and_ten_lowest(eighty):
 
 
 def test_show_all_draws_every_institution_taller(eighty):
-    trimmed = chart(run_page("pages/autonomy.py", lang=LANG), indicator_label("autonomy_score", LANG) + ",")
-    at = run_page("pages/autonomy.py", lang=LANG, all="1")
+    trimmed = chart(run_page("pages/autonomy.py", lang=LANG, tab="score"),
+                    indicator_label("autonomy_score", LANG) + ",")
+    at = run_page("pages/autonomy.py", lang=LANG, all="1", tab="score")
     spec = chart(at, indicator_label("autonomy_score", LANG) + ",")
     year = int(spec["layout"]["meta"]["title"][-4:])
     n_scored = sql(eighty, "SELECT count(autonomy_score) FROM mart_autonomy_scores WHERE year = ?", year)[0][0]
@@ -119,7 +124,8 @@ def test_show_all_draws_every_institution_taller(eighty):
 
 
 def test_presentation_mode_draws_fewer_rows_and_no_toggle(eighty):
-    on_screen = chart(run_page("pages/autonomy.py", lang=LANG), indicator_label("autonomy_score", LANG) + ",")
+    on_screen = chart(run_page("pages/autonomy.py", lang=LANG, tab="score"),
+                      indicator_label("autonomy_score", LANG) + ",")
     at = run_page("pages/autonomy.py", lang=LANG, present="1")
     projected = chart(at, indicator_label("autonomy_score", LANG) + ",")
     assert not [tg for tg in at.toggle if tg.key == "qp_all"]
@@ -133,18 +139,18 @@ def test_status_bars_and_matrix_keep_both_ends(eighty):
     matrix = chart(at, t("matrix_title", LANG, year="")[:20])
     rows = max(len(tr["y"]) for tr in matrix["data"] if tr["type"] == "heatmap")
     assert rows <= MOST_ROWS
-    at = run_page("pages/recommendations.py", lang=LANG)
+    at = run_page("pages/recommendations.py", lang=LANG, tab="status")
     status = chart(at, t("status_title", LANG, period="")[:20])
     assert len(bar_rows(status)) <= MOST_ROWS
 
 
 def test_small_multiples_and_curves_show_a_few_panels(eighty):
-    at = run_page("pages/recommendations.py", lang=LANG, o_trend="1")
+    at = run_page("pages/recommendations.py", lang=LANG, tab="trend")
     trend = [s for s in chart_specs(at) if sum(k.startswith("xaxis") for k in s["layout"]) > 1]
     assert trend
     panels = sum(k.startswith("xaxis") for k in trend[0]["layout"])
     assert 1 < panels <= 12
-    curves = chart(at, t("km_title_years", LANG, first="", last="")[:20])
+    curves = chart(run_page("pages/recommendations.py", lang=LANG, tab="time"), t("km_title_years", LANG, first="", last="")[:20])
     assert len([tr for tr in curves["data"] if tr["type"] == "scatter" and tr.get("showlegend") is not False]) <= 12
 
 

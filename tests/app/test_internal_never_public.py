@@ -1,7 +1,7 @@
 """Recommendations marked internal (`is_public = no`) never reach a visitor (issue #10, item 2).
 
 A tiny dataset carries internal recommendations with ids, sources and notes that appear
-nowhere else. Every public page is run in Spanish (every below-the-fold section opened),
+nowhere else. Every public page is run in Spanish (each section tab and "show data" table opened),
 every download on it is produced (CSV, Excel, Parquet, chart SVGs, the one-pager and workshop
 PDFs) and decoded, and the whole database is scanned: none of them may hold those strings.
 
@@ -14,7 +14,6 @@ not blind.
 from __future__ import annotations
 
 import io
-import re
 import shutil
 from pathlib import Path
 
@@ -29,6 +28,7 @@ from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.runtime.media_file_storage import MediaFileStorageError
 
 from devtools.page_text import element_texts
+from page_runner import open_data_tables, open_section, section_codes
 from mirador import chart_export, exports, queries
 from mirador.navigation import PAGES
 from mirador.report import one_pager, workshop
@@ -51,7 +51,6 @@ PUBLIC_ID = "PER-2019-001"
 PUBLIC_SOURCE = "https://publico.example.org/VISIBLE-777"  # given to PUBLIC_ID: the control
 # (the public table carries id, codes, dates, status and source; a note is never published)
 FAILED = "failed: "  # key prefix of a download whose callable raised (its error as the text)
-SECTION_TOGGLES = re.compile(r"^qp_o_")  # components.lazy_section toggles (below the fold)
 
 
 def _leaks(text: str) -> list[str]:
@@ -128,16 +127,27 @@ def _downloads(at: AppTest, manager: MediaFileManager) -> dict[str, str]:
     return files
 
 
-def _run_page(page: str) -> tuple[AppTest, MediaFileManager]:
+def _run_page(page: str) -> AppTest:
     at = AppTest.from_file(DASHBOARD, default_timeout=120)
     at.query_params["lang"] = LANG
     at.run()
     at.switch_page(page).run()
-    for toggle in [w for w in at.toggle if w.key and SECTION_TOGGLES.match(w.key)]:
-        toggle.set_value(True)
-    at.run()
     assert not at.exception, [e.value for e in at.exception]
-    return at, RecordingMediaFileManager.last
+    return at
+
+
+def _what_a_visitor_sees(page: str) -> dict[str, str]:
+    """{"page": the text of every section tab, <download file name>: decoded download}, with
+    every section opened in turn and every chart's "show data" table opened in each."""
+    at = _run_page(page)
+    texts, files = [], {}
+    for code in section_codes(at, page) or (None,):
+        if code is not None:
+            open_section(at, code)
+        open_data_tables(at)
+        texts.append("\n".join(element_texts(at._tree)))
+        files.update(_downloads(at, RecordingMediaFileManager.last))
+    return {"page": "\n".join(texts), **files}
 
 
 @pytest.fixture(scope="module")
@@ -148,8 +158,7 @@ def visitor_sees(internal_db) -> dict[str, dict[str, str]]:
     seen = {}
     try:
         for spec in PAGES:
-            at, manager = _run_page(spec.path)
-            seen[spec.path] = {"page": "\n".join(element_texts(at._tree)), **_downloads(at, manager)}
+            seen[spec.path] = _what_a_visitor_sees(spec.path)
     finally:
         patch.undo()
     return seen

@@ -22,12 +22,12 @@ BUNDLED = Path(__file__).resolve().parents[2] / "data" / "input"
 def test_renders_in_each_language(bundled_db, lang, title, header):
     at = run_page(PAGE, lang=lang)
     assert [x.value for x in at.title] == [title]
-    assert at.header[0].value == header
+    assert at.tabs[0].label == header
 
 
 def test_catalogues_are_complete_and_translated(bundled_db):
-    at = run_page(PAGE, lang="pt")
-    indicators, criteria = at.dataframe[0].value, at.dataframe[1].value
+    indicators = run_page(PAGE, lang="pt").dataframe[0].value
+    criteria = run_page(PAGE, lang="pt", tab="criteria").dataframe[0].value
     assert len(indicators) == 23 and len(criteria) == 14  # 21 + acceptance_rate, implemented_within_24_months
     assert "Pontuação de autonomia" in set(indicators["Indicador"])
     assert "Mandato na lei" in set(criteria["Critério"])
@@ -44,13 +44,13 @@ def test_area_filter_changes_the_catalogue_and_is_restored_from_the_url(bundled_
 
 
 def test_formulas_say_no_information_is_not_counted_as_not_implemented(bundled_db):
-    text = "\n".join(m.value for m in run_page(PAGE, lang="en").markdown)
+    text = "\n".join(m.value for m in run_page(PAGE, lang="en", tab="computation").markdown)
     assert "100 × (met + 0.5 × partially met) / criteria assessed" in text
     assert "never counted as not implemented" in text
 
 
 def test_load_log_lists_files_and_rows_but_no_hash_or_server_path(bundled_db):
-    at = run_page(PAGE, lang="en")
+    at = run_page(PAGE, lang="en", tab="load_log")
     files = next(d.value for d in at.dataframe if "File" in d.value.columns)
     row = files[files["File"] == "institutions.csv"].iloc[0]
     assert row["Rows"] == 9
@@ -61,7 +61,7 @@ def test_load_log_lists_files_and_rows_but_no_hash_or_server_path(bundled_db):
 
 
 def test_every_table_downloads_in_three_formats_with_a_citation(bundled_db):
-    at = run_page(PAGE, lang="en")
+    at = run_page(PAGE, lang="en", tab="downloads")
     buttons = [b for b in at.get("download_button") if b.key != "download_workshop_report"]
     assert len(buttons) == 10 * 3
     assert [b.label for b in at.get("download_button") if b.key == "download_workshop_report"] == [
@@ -72,7 +72,7 @@ def test_every_table_downloads_in_three_formats_with_a_citation(bundled_db):
 
 
 def test_citation_in_spanish(bundled_db):
-    cite = run_page(PAGE, lang="es").get("code")[0].value
+    cite = run_page(PAGE, lang="es", tab="downloads").get("code")[0].value
     assert "datos a fecha de" in cite and "en parte ilustrativos" in cite
 
 
@@ -97,7 +97,7 @@ def test_load_log_download_names_files_without_the_servers_folders(bundled_db):
 @pytest.mark.parametrize("lang, words", [("es", "las internas no entran"), ("pt", "as internas não entram"),
                                          ("en", "internal ones enter no")])
 def test_methods_state_that_public_figures_leave_internal_recommendations_out(bundled_db, lang, words):
-    text = "\n".join(m.value for m in run_page(PAGE, lang=lang).markdown)
+    text = "\n".join(m.value for m in run_page(PAGE, lang=lang, tab="computation").markdown)
     assert words in text
 
 

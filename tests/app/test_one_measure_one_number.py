@@ -21,7 +21,8 @@ def _chart_json(at, title_start: str) -> str:
 
 
 def test_portugal_2017_acceptance_reads_the_same_on_recommendations_and_progress(bundled_db):
-    recommendations = run_page("pages/recommendations.py", lang="en", c=["PRT"], y0="2017", y1="2017")
+    recommendations = run_page("pages/recommendations.py", lang="en", c=["PRT"], y0="2017", y1="2017",
+                               tab="acceptance")
     assert "55.6% (n = 18)" in _chart_json(recommendations, "Acceptance rate, issued 2017")
     progress = run_page("pages/progress.py", lang="en", c=["PRT"])
     card = progress.dataframe[0].value
@@ -29,7 +30,8 @@ def test_portugal_2017_acceptance_reads_the_same_on_recommendations_and_progress
 
 
 def test_portugal_2017_has_no_implementation_rate_anywhere(bundled_db):
-    recommendations = run_page("pages/recommendations.py", lang="en", c=["PRT"], y0="2017", y1="2017")
+    recommendations = run_page("pages/recommendations.py", lang="en", c=["PRT"], y0="2017", y1="2017",
+                               tab="rates")
     chart = _chart_json(recommendations, "Implementation rate, ")
     assert "0.0%" not in chart and "Portugal" in chart  # 'not reported' is never a sourced 0.0 %
 
@@ -101,7 +103,7 @@ def test_chile_within_24_months_is_one_number_on_every_page(bundled_db):
     headline = _chart(recommendations, f"Implemented within 24 months of issue, issued in {year}")
     assert _bar_label(headline, "CHL") == f"{number} ({n})"
 
-    compare = run_page("pages/compare.py", lang="en")
+    compare = run_page("pages/compare.py", lang="en", tab=HEADLINE)
     table = compare.dataframe[0].value
     row = table[table["Indicator"] == indicator_label(HEADLINE, "en")].iloc[0]
     assert row["Chile"] == f"{number} ({n}) †"

@@ -114,11 +114,12 @@ def test_resources_toggle_switches_to_absolute(bundled_db):
 
 
 def test_autonomy_url_restores_year_and_evidence(bundled_db):
-    at = run_page("pages/autonomy.py", lang="es", y="2019", ei="URY", ec="separate_budget")
+    at = run_page("pages/autonomy.py", lang="es", y="2019", ei="URY", ec="separate_budget", tab="evidence")
     assert at.selectbox(key="qp_y").value == 2019
     assert at.selectbox(key="qp_ei").value == "URY"
-    assert any("2019" in x for x in chart_titles(at))
+    assert at.selectbox(key="qp_ec").value == "separate_budget"
     assert any("Uruguay" in m.value and "2019" in m.value for m in at.markdown)
+    assert any("2019" in x for x in chart_titles(run_page("pages/autonomy.py", lang="es", y="2019")))
 
 
 def test_autonomy_matrix_uses_symbols(bundled_db):
@@ -129,11 +130,12 @@ def test_autonomy_matrix_uses_symbols(bundled_db):
 
 
 def test_recommendations_rates_show_n_and_filters_restore(bundled_db):
-    at = run_page("pages/recommendations.py", lang="en", c=["CRI", "URY"],
-                     f_implementation_status=["implemented"])
-    ranking = chart_specs(at)[0]
+    ranking = chart_specs(run_page("pages/recommendations.py", lang="en", c=["CRI", "URY"], tab="rates"))[0]
     # Each value with its n is written under the institution's name (a second tick line).
     assert all("n = " in text for text in ranking["layout"]["yaxis"]["ticktext"])
+    # A link with a filter chosen opens the public table's tab, filter restored.
+    at = run_page("pages/recommendations.py", lang="en", c=["CRI", "URY"],
+                  f_implementation_status=["implemented"])
     assert at.multiselect(key="qp_f_implementation_status").value == ["implemented"]
     table = at.dataframe[-1].value
     assert set(table.iloc[:, 0]) <= {"Costa Rica", "Uruguay"}

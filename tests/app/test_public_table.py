@@ -45,8 +45,9 @@ def recording(monkeypatch):
 
 
 def run(**params) -> AppTest:
+    """The page with its public table's tab open (unless `tab` says otherwise)."""
     at = AppTest.from_file(PAGE, default_timeout=60)
-    for key, value in params.items():
+    for key, value in {"tab": "table", **params}.items():
         at.query_params[key] = value
     at.run()
     assert not at.exception, [e.value for e in at.exception]

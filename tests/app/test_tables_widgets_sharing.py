@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from page_runner import run_page
+from page_runner import open_data_tables, run_page
 
 DASHBOARD = "../../dashboard.py"
 MISSING_WORDS = {"None", "none", "null", "nan", "NaN", "NaT", "<NA>"}
@@ -42,21 +42,21 @@ def _table_problems(at: AppTest) -> list[str]:
 @pytest.mark.parametrize("page, params", [
     ("pages/autonomy.py", {"lang": "es", "ya": "2017", "yb": "2025"}),
     ("pages/profile.py", {"lang": "pt", "c": "CHL"}),
-    ("pages/recommendations.py", {"lang": "en"}),
+    ("pages/recommendations.py", {"lang": "en", "tab": "table"}),
     ("pages/overview.py", {"lang": "es"}),
     ("pages/methods.py", {"lang": "pt"}),
     ("pages/compare.py", {"lang": "en"}),
     ("pages/progress.py", {"lang": "es"}),
 ])
 def test_no_missing_value_shows_as_none_or_nan(bundled_db, page, params):
-    at = run_page(page, **params)
+    at = open_data_tables(run_page(page, **params))  # the charts' "show data" tables too
     assert at.dataframe, f"{page} shows no table"
     assert not _table_problems(at)
 
 
 def test_profile_reference_facts_blank_where_the_source_gave_no_unit(bundled_db):
     # Chile's institution_name fact has neither unit nor year in reference_facts.csv.
-    at = run_page("pages/profile.py", lang="es", c="CHL")
+    at = run_page("pages/profile.py", lang="es", c="CHL", tab="facts")
     facts = next(d.value for d in at.dataframe if "Cita" in d.value.columns)
     row = facts[facts["Dato"] == "Institución designada como MNP"].iloc[0]
     assert row["Unidad"] == "" and row["Año"] == ""
@@ -65,7 +65,7 @@ def test_profile_reference_facts_blank_where_the_source_gave_no_unit(bundled_db)
 @pytest.mark.parametrize("lang, label", [
     ("es", "Ratificación del OPCAT"), ("pt", "Ratificação do OPCAT"), ("en", "OPCAT ratification")])
 def test_reference_fact_fields_read_as_words_not_codes(bundled_db, lang, label):
-    at = run_page("pages/profile.py", lang=lang, c="URY")
+    at = run_page("pages/profile.py", lang=lang, c="URY", tab="facts")
     facts = next(d.value for d in at.dataframe if len(d.value.columns) == 7)
     fields = list(facts.iloc[:, 0])
     assert label in fields
@@ -75,7 +75,7 @@ def test_reference_fact_fields_read_as_words_not_codes(bundled_db, lang, label):
 @pytest.mark.parametrize("lang, date_format", [("es", "DD/MM/YYYY"), ("pt", "DD/MM/YYYY"),
                                                 ("en", "D MMM YYYY")])
 def test_public_recommendation_dates_are_dates_in_the_language_format(bundled_db, lang, date_format):
-    at = run_page("pages/recommendations.py", lang=lang)
+    at = run_page("pages/recommendations.py", lang=lang, tab="table")
     table = at.dataframe[-1]
     config = json.loads(table.proto.columns)
     date_columns = {"es": ("Fecha de emisión", "Último seguimiento"),
@@ -101,7 +101,7 @@ def test_autonomy_change_table_names_the_years_and_blanks_missing_basis(bundled_
     ("es", "Elija una o varias opciones"), ("pt", "Escolha uma ou várias opções"),
     ("en", "Choose options")])
 def test_empty_filters_say_choose_in_the_page_language(bundled_db, lang, placeholder):
-    at = run_page("pages/recommendations.py", lang=lang)
+    at = run_page("pages/recommendations.py", lang=lang, tab="table")
     for name in ("implementation_status", "place_type", "theme", "authority"):
         widget = at.multiselect(key=f"qp_f_{name}")
         assert widget.value == []
@@ -125,6 +125,14 @@ def test_no_widget_keeps_streamlits_english_placeholder_in_spanish(bundled_db):
 
 
 # --------------------------------------------------------------------------- share links
+def _open_share_box(at: AppTest) -> AppTest:
+    """A click on the sidebar's share box (its links are built only while it is open)."""
+    at.session_state["share_box"] = True
+    at.run()
+    assert not at.exception
+    return at
+
+
 def test_share_box_gives_the_view_link_and_a_presentation_link(bundled_db):
     at = AppTest.from_file(DASHBOARD, default_timeout=60)
     at.query_params["lang"] = "pt"
@@ -132,7 +140,8 @@ def test_share_box_gives_the_view_link_and_a_presentation_link(bundled_db):
     at.run()
     assert not at.exception
     assert [e.label for e in at.sidebar.expander] == ["🔗 Partilhar esta vista"]
-    link, present = [c.value for c in at.sidebar.code]
+    assert not at.sidebar.code  # built once opened
+    link, present = [c.value for c in _open_share_box(at).sidebar.code]
     assert link.endswith("?lang=pt&i=autonomy_score")
     assert present.endswith("?lang=pt&i=autonomy_score&present=1&embed=true")
 
@@ -141,7 +150,7 @@ def test_share_link_follows_a_widget_change_in_the_same_run(bundled_db):
     at = AppTest.from_file(DASHBOARD, default_timeout=60)
     at.query_params["lang"] = "en"
     at.run()
-    at.selectbox(key="qp_i").select("visits_per_place").run()
+    _open_share_box(at).selectbox(key="qp_i").select("visits_per_place").run()
     link, present = [c.value for c in at.sidebar.code]
     assert "i=visits_per_place" in link and "lang=en" in link
     assert "embed=true" not in link and present.endswith("&embed=true")

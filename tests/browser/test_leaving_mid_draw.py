@@ -25,12 +25,13 @@ pytestmark = pytest.mark.browser
 LANG = "es"
 VIEWPORT = {"width": 1440, "height": 900}  # wide enough for the sidebar to stay open
 TITLE = '[data-testid="stMain"] h1'
-# Pages opened with every section drawn (the most charts still drawing when left), and where to go next.
+# Pages opened on their heaviest section tab (maps, small multiples: the most still drawing when
+# left), and where to go next.
 CHART_HEAVY_VIEWS = (
-    ("recommendations", "o_trend=1&o_breakdown=1", "overview"),
-    ("resources", "o_map=1&o_trend=1", "autonomy"),
+    ("recommendations", "tab=trend", "overview"),
+    ("resources", "tab=map", "autonomy"),
     ("overview", "", "recommendations"),
-    ("autonomy", "o_change=1", "resources"),
+    ("autonomy", "tab=change", "resources"),
     ("profile", "", "compare"),
     ("compare", "", "methods"),
 )
