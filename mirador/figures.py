@@ -273,17 +273,26 @@ def ranking_bars(df: pl.DataFrame, *, title: str, unit: str, lang: str,
     `ends`: with more values than twice this, only the `ends` highest and lowest (and `keep`)
     are drawn, a row saying how many are left out between them, the subtitle saying so; the
     institutions without data are then left to the note under the chart. The peer median is
-    always that of every value.
+    always that of every ranked value.
+    Rates from fewer than MIN_N_TO_RANK records (`n_col`) are drawn, light grey, below the
+    ranked ones and not ranked, and the subtitle says how many: at 80 institutions a rate of
+    1 out of 1 topped the ranking ("100 %, n = 1"). With `ends`, they are left out with the
+    rest and counted in the subtitle.
     """
     rows = {r["iso3"]: r for r in df.iter_rows(named=True) if not fmt.is_missing(r[value_col])}
-    present = sorted(rows, key=lambda c: rows[c][value_col])  # ascending: plotly draws bottom-up
+    unranked = too_few_to_rank(rows, n_col)
+    present = sorted((c for c in rows if c not in unranked), key=lambda c: rows[c][value_col])  # ascending: plotly draws bottom-up
     missing = [c for c in institutions if c not in rows]
-    order: list[str | None] = missing[::-1] + present
+    below = sorted(unranked, key=lambda c: institution_label(c, lang), reverse=True)  # A-Z read top-down
+    order: list[str | None] = missing[::-1] + below + present
     left_out = 0
     if ends is not None and len(present) > 2 * ends:
         highest_first, left_out = ranking_ends(present[::-1], ends, keep)
         order = highest_first[::-1]
         subtitle = ends_subtitle("chart_ends_high_low", ends, len(present), lang, subtitle)
+    if unranked:
+        note = t("ranking_too_few", lang, k=fmt.integer(len(unranked), lang), min=fmt.integer(MIN_N_TO_RANK, lang))
+        subtitle = f"{subtitle} · {note}" if subtitle else note
     labels = [gap_label(left_out, lang) if c is GAP_ROW else institution_label(c, lang) for c in order]
     marked_once = all_illustrative([rows[c].get("data_status") for c in present])
 
@@ -296,7 +305,7 @@ def ranking_bars(df: pl.DataFrame, *, title: str, unit: str, lang: str,
         row = rows.get(c)
         v = row[value_col] if row else None
         values.append(v)
-        colours.append(palette.institution_colour(c))
+        colours.append(palette.UNRANKED_COLOUR if c in unranked else palette.institution_colour(c))
         hatched = bool(row) and palette.is_illustrative(row.get("data_status")) and not marked_once
         patterns.append(palette.ILLUSTRATIVE_PATTERN if hatched else "")
         opacities.append(palette.ILLUSTRATIVE_OPACITY if hatched else 1.0)
@@ -305,10 +314,11 @@ def ranking_bars(df: pl.DataFrame, *, title: str, unit: str, lang: str,
         if row and n_col and not fmt.is_missing(row.get(n_col)):
             n_text = t(n_label_key, lang, n=fmt.integer(row[n_col], lang))
         year_text = f" [{row[year_col]}]" if row and year_col and row.get(year_col) is not None else ""
-        text.append(shown + (f" ({n_text})" if n_text else "") + year_text if row else fmt.no_data(lang))
+        not_ranked = f" · {t('ranking_not_ranked', lang, min=MIN_N_TO_RANK)}" if c in unranked else ""
+        text.append(shown + (f" ({n_text})" if n_text else "") + year_text + not_ranked if row else fmt.no_data(lang))
         tip = f"<b>{institution_label(c, lang)}</b>{year_text}<br>{shown} {'' if unit == 'percent' else unit_label(unit, lang)}"
         if n_text:
-            tip += f"<br>{n_text}"
+            tip += f"<br>{n_text}" + not_ranked
         if row:
             tip += f"<br>{_status_text(row.get('data_status'), lang)}"
         hover.append(tip)
@@ -344,6 +354,17 @@ def ranking_bars(df: pl.DataFrame, *, title: str, unit: str, lang: str,
                   axis_px=AXIS_TICKS_PX + AXIS_TITLE_LINE_PX * (x_title.count("<br>") + 1),
                   legend_rows=1 if hatched_legend else 0, min_plot_px=120)
     return fig
+
+
+MIN_N_TO_RANK = 10  # below this, one record moves a rate by 10+ points: shown, never ranked
+
+
+def too_few_to_rank(rows: dict, n_col: str | None) -> set[str]:
+    """Institutions whose rate rests on fewer than MIN_N_TO_RANK records (a known n only:
+    values without an n, e.g. budgets, are ranked as they are)."""
+    if not n_col:
+        return set()
+    return {c for c, r in rows.items() if not fmt.is_missing(r.get(n_col)) and r[n_col] < MIN_N_TO_RANK}
 
 
 def xmax_of(rows: dict, value_col: str) -> float:

@@ -29,6 +29,7 @@ OTHER_INSTITUTION_COLOUR = "#777777"
 
 NO_DATA_COLOUR = "#DDDDDD"  # countries/cells without data (pale grey, never a value colour)
 MEDIAN_COLOUR = "#000000"
+UNRANKED_COLOUR = "#AAAAAA"  # a rate on too few records: drawn, grey, below the ranked ones
 # Maps: an institution without data is mid grey, other countries white on a pale sea,
 # so "no data" never looks like "not one of the nine".
 MAP_NO_DATA_COLOUR = "#B3B3B3"
