@@ -126,9 +126,11 @@ def test_staff_page_whole_flow(staff_server, browser, uploads, screenshots_dir):
     with page.expect_download() as report:
         page.get_by_role("button", name="Descargar los problemas (CSV)").click()
     report_text = Path(report.value.path()).read_text(encoding="utf-8-sig")
-    assert report_text.splitlines()[0] == ("Archivo;Hoja;Fila;Columna;Valor;Se esperaba (texto en inglés);"
+    assert report_text.splitlines()[0] == ("Archivo;Hoja;Fila;Columna;Valor;Se esperaba;"
                                            "Otras filas con el mismo problema")
     assert "observations.csv" in report_text and "seis" in report_text
+    seis_row = next(line for line in report_text.splitlines() if "seis" in line)
+    assert "un número" in seis_row and "number" not in seis_row  # the expectation in Spanish, the value as typed
     assert page.get_by_role("button", name="Publicar").count() == 0
     assert db.read_bytes() == before
     page.locator('[data-testid="stDataFrame"]').first.scroll_into_view_if_needed()
