@@ -1,5 +1,7 @@
-"""Progress since a baseline year (2017 by default): plain sentences per institution, a summary
-chart, and what cannot be compared. The sentences are written by `mirador.progress`."""
+"""Progress since a baseline year (2017 by default), the donors' page: the selection on top, then
+section tabs (URL `tab=`), the headline first: key messages and the scorecard | the summary chart |
+counts per institution | plain sentences per institution, with what cannot be compared and the
+sentences as a text file. The sentences are written by `mirador.progress`."""
 import polars as pl
 import streamlit as st
 
@@ -44,32 +46,42 @@ if not chosen:
     st.stop()
 ends = components.chart_ends(len(chosen), lang)  # past a dozen: both ends, the rest on request
 
-# ---- data and sentences
+# ---- what the tabs share: the chosen indicators' values, the autonomy cells, when each NPM began
 values = queries.indicator_values(indicators, chosen)
 cells = queries.autonomy_cells()
 first_npm_years = {r["iso3"]: r["first_npm_year"] for r in queries.institutions().iter_rows(named=True)
                    if r.get("first_npm_year") is not None}
-statements = progress.indicator_statements(values, baseline=baseline, latest=latest, institutions=chosen,
-                                           indicators=indicators, lang=lang, cells=cells,
-                                           first_npm_years=first_npm_years)
-statements += progress.criteria_statements(cells, baseline=baseline, latest=latest,
-                                           institutions=chosen, lang=lang)
 
-# ---- donor scorecard first: headline measures, baseline -> latest, and three key messages
-headline = progress.indicator_statements(
-    queries.indicator_values(progress.HEADLINE_MEASURES, chosen), baseline=baseline, latest=latest,
-    institutions=chosen, indicators=progress.HEADLINE_MEASURES, lang=lang, cells=cells,
-    first_npm_years=first_npm_years)
-st.header(t("progress_section_scorecard", lang))
-st.markdown(f"**{t('progress_key_messages_heading', lang)}**")
-st.markdown("\n".join(f"{k}. {message}" for k, message in
-                       enumerate(progress.key_messages(headline, lang), start=1)))
-components.dataframe(progress.scorecard(headline, chosen, progress.HEADLINE_MEASURES, lang), lang)
-st.caption(t("progress_scorecard_note", lang))
 
-# ---- summary chart
-if indicators:
-    st.header(t("progress_section_chart", lang))
+def statements() -> list:
+    """Every sentence of the selection (cached in mirador.progress), built by the tabs that show them."""
+    return (progress.indicator_statements(values, baseline=baseline, latest=latest, institutions=chosen,
+                                          indicators=indicators, lang=lang, cells=cells,
+                                          first_npm_years=first_npm_years)
+            + progress.criteria_statements(cells, baseline=baseline, latest=latest,
+                                           institutions=chosen, lang=lang))
+
+
+# ---- the content in section tabs, only the open one built (issue #11); the donors' headline first
+def scorecard_section() -> None:
+    """Three key messages and the scorecard: headline measures, baseline -> latest."""
+    headline = progress.indicator_statements(
+        queries.indicator_values(progress.HEADLINE_MEASURES, chosen), baseline=baseline, latest=latest,
+        institutions=chosen, indicators=progress.HEADLINE_MEASURES, lang=lang, cells=cells,
+        first_npm_years=first_npm_years)
+    st.subheader(t("progress_section_scorecard", lang), anchor=False)
+    st.markdown(f"**{t('progress_key_messages_heading', lang)}**")
+    st.markdown("\n".join(f"{k}. {message}" for k, message in
+                           enumerate(progress.key_messages(headline, lang), start=1)))
+    components.dataframe(progress.scorecard(headline, chosen, progress.HEADLINE_MEASURES, lang), lang)
+    st.caption(t("progress_scorecard_note", lang))
+
+
+def chart_section() -> None:
+    """One chosen indicator at both ends (chart indicator `d`), and why some are not compared."""
+    if not indicators:
+        st.info(t("compare_choose_indicator", lang))
+        return
     chart_indicator = state.selectbox("d", t("progress_chart_indicator", lang), indicators,
                                       "autonomy_score" if "autonomy_score" in indicators else indicators[0],
                                       format_func=lambda i: indicator_label(i, lang))
@@ -83,47 +95,70 @@ if indicators:
         figures.dumbbell(end_values, title=chart_title, unit=unit, lang=lang, year_a=baseline, year_b=latest,
                          ends=ends),
         title=chart_title, data=chart_data, lang=lang, key="progress_dumbbell", unit=unit)
-    gaps = [s.text for s in statements if s.subject == chart_indicator and not s.comparable]
+    gaps = [s.text for s in statements() if s.subject == chart_indicator and not s.comparable]
     if gaps:
         st.caption("ℹ️ " + " ".join(gaps))
 
-# ---- counts per institution
-st.header(t("progress_section_tally", lang, a=baseline, b=latest))
-tally = progress.tally(statements)
-if tally.height:
-    components.dataframe(pl.DataFrame([
-        {t("col_country", lang): institution_label(r["iso3"], lang),
-         **{t(f"progress_tally_{k}", lang): r[k] for k in TALLY_COLUMNS}}
-        for r in tally.iter_rows(named=True)]), lang)
 
-# ---- sentences, institution by institution
-st.header(t("progress_section_sentences", lang))
-st.caption(t("progress_sentences_note", lang))
-if any(i in indicators for i in ("implementation_rate", "implemented_or_partial_rate")):
-    st.caption("ℹ️ " + t("progress_rate_note", lang))
-# Past a dozen, a box each is pages of text: one closed box each, opened by name.
-many = state.many_institutions(chosen)
-for iso3 in state.institution_options(chosen, lang):
-    mine = [s for s in statements if s.iso3 == iso3]
-    with st.expander(institution_label(iso3, lang)) if many else st.container(border=True):
-        if not many:
-            st.subheader(institution_label(iso3, lang), anchor=False)
-        indicator_lines = [s.text for s in mine if s.comparable and s.kind == progress.KIND_INDICATOR]
-        criterion_lines = [s.text for s in mine if s.comparable and s.kind == progress.KIND_CRITERION]
-        st.markdown("\n".join(f"- {line}" for line in indicator_lines) or t("progress_no_indicator", lang))
-        st.markdown(f"**{t('progress_criteria_heading', lang)}**")
-        st.markdown("\n".join(f"- {line}" for line in criterion_lines)
-                    or t("progress_no_criterion_change", lang, a=baseline, b=latest))
-        gaps = [s.text for s in mine if not s.comparable]
-        if gaps and many:  # already in a closed box (Streamlit nests no expanders)
-            st.markdown(f"**{t('progress_not_comparable_heading', lang, n=fmt.integer(len(gaps), lang))}**")
+def tally_section() -> None:
+    """How many indicators improved, worsened, stayed or cannot be compared, per institution."""
+    st.subheader(t("progress_section_tally", lang, a=baseline, b=latest), anchor=False)
+    tally = progress.tally(statements())
+    if tally.height:
+        components.dataframe(pl.DataFrame([
+            {t("col_country", lang): institution_label(r["iso3"], lang),
+             **{t(f"progress_tally_{k}", lang): r[k] for k in TALLY_COLUMNS}}
+            for r in tally.iter_rows(named=True)]), lang)
+
+
+def institution_sentences(iso3: str, mine: list, many: bool) -> None:
+    """One institution's sentences: indicators, autonomy criteria, and what cannot be compared."""
+    if not many:
+        st.subheader(institution_label(iso3, lang), anchor=False)
+    indicator_lines = [s.text for s in mine if s.comparable and s.kind == progress.KIND_INDICATOR]
+    criterion_lines = [s.text for s in mine if s.comparable and s.kind == progress.KIND_CRITERION]
+    st.markdown("\n".join(f"- {line}" for line in indicator_lines) or t("progress_no_indicator", lang))
+    st.markdown(f"**{t('progress_criteria_heading', lang)}**")
+    st.markdown("\n".join(f"- {line}" for line in criterion_lines)
+                or t("progress_no_criterion_change", lang, a=baseline, b=latest))
+    gaps = [s.text for s in mine if not s.comparable]
+    if gaps and many:  # already in a closed box (Streamlit nests no expanders)
+        st.markdown(f"**{t('progress_not_comparable_heading', lang, n=fmt.integer(len(gaps), lang))}**")
+        st.markdown("\n".join(f"- {line}" for line in gaps))
+    elif gaps:
+        with st.expander(t("progress_not_comparable_heading", lang, n=fmt.integer(len(gaps), lang))):
             st.markdown("\n".join(f"- {line}" for line in gaps))
-        elif gaps:
-            with st.expander(t("progress_not_comparable_heading", lang, n=fmt.integer(len(gaps), lang))):
-                st.markdown("\n".join(f"- {line}" for line in gaps))
 
-text = "\n".join(s.text for s in statements)
-st.download_button(t("progress_download_sentences", lang), text.encode("utf-8"),
-                   file_name=f"mirador_progress_{baseline}_{latest}_{lang}.txt", mime="text/plain",
-                   on_click="ignore", key="download_progress_sentences")
+
+def sentences_section() -> None:
+    """The sentences, institution by institution, and all of them as a text file."""
+    shown = statements()
+    st.caption(t("progress_sentences_note", lang))
+    if any(i in indicators for i in ("implementation_rate", "implemented_or_partial_rate")):
+        st.caption("ℹ️ " + t("progress_rate_note", lang))
+    # Above the boxes: at 80 institutions the list below is long.
+    st.download_button(t("progress_download_sentences", lang), "\n".join(s.text for s in shown).encode("utf-8"),
+                       file_name=f"mirador_progress_{baseline}_{latest}_{lang}.txt", mime="text/plain",
+                       on_click="ignore", key="download_progress_sentences")
+    many = state.many_institutions(chosen)
+    for iso3 in state.institution_options(chosen, lang):
+        mine = [s for s in shown if s.iso3 == iso3]
+        if not many:
+            with st.container(border=True):
+                institution_sentences(iso3, mine, many)
+            continue
+        # Past a dozen, a box each is pages of text: one closed box each, opened by name, its
+        # sentences built once opened (at 80 institutions ~400 texts were sent for closed boxes).
+        box = st.expander(institution_label(iso3, lang), key=f"progress_sentences_{iso3}", on_change="rerun")
+        if box.open:
+            with box:
+                institution_sentences(iso3, mine, many)
+
+
+components.section_tabs("tab", [
+    components.Section("summary", t("progress_tab_summary", lang), scorecard_section),
+    components.Section("chart", t("progress_tab_chart", lang), chart_section, opened_by=("d",)),
+    components.Section("tally", t("progress_tab_tally", lang), tally_section),
+    components.Section("sentences", t("progress_tab_sentences", lang), sentences_section),
+], lang)
 st.caption(components.data_as_of_text(lang))

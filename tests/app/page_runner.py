@@ -46,6 +46,7 @@ SECTION_TABS = {
                                  "table"),
     "pages/profile.py": ("indicators", "timeline", "autonomy", "facts"),
     "pages/methods.py": ("indicators", "criteria", "computation", "status", "load_log", "downloads"),
+    "pages/progress.py": ("summary", "chart", "tally", "sentences"),
 }
 
 

@@ -20,7 +20,8 @@ from mirador.navigation import PAGES
 DASHBOARD = "../../dashboard.py"
 PATH = {spec.url_path: spec.path for spec in PAGES}
 TITLE_KEY = {spec.url_path: spec.title_key for spec in PAGES}
-CHART_PAGES = ("overview", "resources", "autonomy", "recommendations", "profile", "compare", "progress")
+CHART_PAGES = ("overview", "resources", "autonomy", "recommendations", "profile", "compare")
+TABLE_PAGES = ("progress",)  # opens on its donors' scorecard, a table (its chart is a tab away)
 # The "choose ..." prompts a page shows instead of its charts when its selection is empty.
 CHOOSE_PROMPTS = ("choose_institutions", "compare_choose_2_to_4", "compare_choose_indicator")
 
@@ -52,6 +53,8 @@ def _assert_populated(at: AppTest, page: str, lang: str, came_from: str) -> None
     assert not _prompts(at, lang), f"{where}: {_prompts(at, lang)}"
     if page in CHART_PAGES:
         assert chart_specs(at), f"{where}: no chart"
+    if page in TABLE_PAGES:
+        assert at.dataframe and len(at.dataframe[0].value), f"{where}: no table"
 
 
 def test_the_reported_journeys_show_populated_pages(bundled_db):

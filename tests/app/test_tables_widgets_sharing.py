@@ -46,7 +46,9 @@ def _table_problems(at: AppTest) -> list[str]:
     ("pages/overview.py", {"lang": "es"}),
     ("pages/methods.py", {"lang": "pt"}),
     ("pages/compare.py", {"lang": "en"}),
-    ("pages/progress.py", {"lang": "es"}),
+    ("pages/progress.py", {"lang": "es"}),  # its scorecard; its chart's and tally's tables in their tabs
+    ("pages/progress.py", {"lang": "es", "tab": "chart"}),
+    ("pages/progress.py", {"lang": "es", "tab": "tally"}),
 ])
 def test_no_missing_value_shows_as_none_or_nan(bundled_db, page, params):
     at = open_data_tables(run_page(page, **params))  # the charts' "show data" tables too

@@ -21,7 +21,8 @@ pytestmark = pytest.mark.browser
 
 LANG = "es"
 TITLE = '[data-testid="stMain"] h1'
-PAGES_WITHOUT_CHARTS = {"methods", "deck"}  # the deck's charts are inside its frame
+PAGES_WITHOUT_CHARTS = {"methods", "deck", "progress"}  # the deck's charts are inside its frame
+PAGES_OPENING_ON_A_TABLE = {"progress"}  # its donors' scorecard first; its chart is a tab away
 CHOOSE_PROMPTS = ("choose_institutions", "compare_choose_2_to_4", "compare_choose_indicator")
 # A plotly chart with something drawn in it: bars, lines, markers, map areas, heatmap cells.
 DRAWN_CHARTS_JS = """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].filter(chart =>
@@ -63,6 +64,9 @@ def page_problems(page, spec) -> list[str]:
         problems.append(f"prompt {prompts}")
     if spec.url_path not in PAGES_WITHOUT_CHARTS and page.evaluate(DRAWN_CHARTS_JS) == 0:
         problems.append("no drawn chart")
+    if spec.url_path in PAGES_OPENING_ON_A_TABLE and not page.locator(
+            '[data-testid="stMain"] [data-testid="stDataFrame"]').count():
+        problems.append("no table")
     return problems
 
 
