@@ -1,7 +1,8 @@
 """Many viewers: 1 session, then 50 concurrent sessions cycling through the pages.
 
 Usage: .venv/bin/python benchmarks/viewers_benchmark.py [--sessions 50] [--cycles 3]
-       [--think 10] [--lang es] [--browsers 1] [--replicas 1] [--markdown]
+       [--think 10] [--lang es] [--browsers 1] [--replicas 1] [--post-script-gc on|off]
+       [--markdown]
 
 Issue #11's target: p95 page-switch time with 50 sessions within 3x one session's, no
 error, added server memory at most 20 MB per session, and a rebuild of the database in the
@@ -385,6 +386,9 @@ def main() -> None:
     parser.add_argument("--markdown", action="store_true", help="print markdown tables too")
     parser.add_argument("--watch-files", action="store_true",
                         help="keep Streamlit's source-file watcher on (off by default: see above)")
+    parser.add_argument("--post-script-gc", choices=("on", "off"),
+                        help="force Streamlit's full garbage collection after each script run on "
+                             "or off (runner.postScriptGC); default: as .streamlit/config.toml says")
     args = parser.parse_args()
 
     print(machine())
@@ -396,6 +400,9 @@ def main() -> None:
         env = {"MIRADOR_DB": str(db)}
         if not args.watch_files:
             env["STREAMLIT_SERVER_FILE_WATCHER_TYPE"] = "none"
+        if args.post_script_gc:  # the environment outranks config.toml
+            env["STREAMLIT_RUNNER_POST_SCRIPT_GC"] = "true" if args.post_script_gc == "on" else "false"
+            print(f"runner.postScriptGC forced {args.post_script_gc}")
         servers = []
         try:
             for _ in range(args.replicas):

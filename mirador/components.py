@@ -38,6 +38,8 @@ def _freeze_imported_objects() -> None:
     run's last messages waited for it: ~0.1 s of every page switch, a third to a half of
     the switch on a light page (issue #11; benchmarks/page_benchmark.py). Once frozen, a
     collection walks only what the runs create (~0.03 s). These objects are never garbage.
+    That forced collection is now off (.streamlit/config.toml `runner.postScriptGC`); the
+    freeze still keeps them out of Python's own full collections, which run as often as needed.
     """
     gc.collect()
     gc.freeze()
