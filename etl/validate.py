@@ -18,7 +18,7 @@ import catalogue
 from etl import parse
 from etl.contracts import (
     CATALOGUE, CITATIONS, CODE, COUNTRY, CURRENCY, DATE, DEFAULT_UNIT_RANGE, INPUT_TABLES, INTEGER, NUMBER, TEXT,
-    UNIT_RANGES, URL, YEAR_RANGE, Column, NotBefore, RangeByUnit, RequiredWhen, Table,
+    UNIT_RANGES, YEAR_RANGE, Column, NotBefore, RangeByUnit, RequiredWhen, Table,
 )
 from etl.problems import Message, Problem, encoded, encoded_expr, msg
 from etl.read import ROW, RawSource, RawTable
