@@ -17,6 +17,7 @@ components.share_links()
 lang = state.language_selector(container=language_box)
 components.ensure_database()
 components.print_stylesheet()
+components.preload_element_code()
 presentation.apply()
 
 page = navigation.build(lang)

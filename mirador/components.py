@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import gc
 import html
+import json
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable, Sequence
 
 import plotly.graph_objects as go
@@ -649,7 +651,48 @@ PRINT_SCRIPT = """<span class="mirador-print-script"></span><script>
 # instead of scrolling them out of sight (the Resources topic control hid its fourth option).
 LAYOUT_CSS = """<style>
 [data-testid="stButtonGroup"] [role="radiogroup"] { flex-wrap: wrap; overflow: visible; row-gap: 0.25rem; }
+[data-testid="stElementContainer"]:has(.mirador-hidden-script) { display: none !important; }
 </style>"""
+
+
+# Streamlit loads each element's code the first time a page shows one: plotly.js alone is a few
+# MB to fetch and compile. A reader who lands on a page without a chart (Methods, Progress's
+# first tab, the deck) paid ~1 s on the first switch to a chart page (issue #11; measured
+# with benchmarks/page_benchmark.py from Methods: 1.5 s -> 0.45 s). So once the first page is
+# drawn and the browser is idle, load the code of the elements the pages use. Chunk names
+# carry a hash per Streamlit release: found in the installed package, not written here.
+PRELOADED_ELEMENTS = ("PlotlyChart", "DataFrame", "Multiselect", "ButtonGroup", "Checkbox", "Selectbox")
+_STREAMLIT_JS = Path(st.__file__).parent / "static" / "static" / "js"
+
+
+def element_chunks(elements: Sequence[str] = PRELOADED_ELEMENTS) -> list[str]:
+    """The file names of Streamlit's lazily loaded code for `elements` (none found: none)."""
+    return [found.name for element in elements for found in sorted(_STREAMLIT_JS.glob(f"{element}.*.js"))[:1]]
+
+
+def preload_script(chunks: Sequence[str]) -> str:
+    """A hidden script that imports `chunks` once per browser tab, when the browser is idle.
+    URLs are built from Streamlit's own entry script, so a base URL path is kept; a failure
+    only means the element's code loads later, when first needed, as without this."""
+    names = json.dumps(list(chunks))
+    return f"""<span class="mirador-hidden-script"></span><script>
+(() => {{
+  if (window.miradorPreloaded) return;
+  window.miradorPreloaded = true;
+  const entry = document.querySelector('script[type="module"][src*="/static/js/index."]');
+  if (!entry) return;
+  const load = () => {{ for (const name of {names}) import(new URL(name, entry.src).href).catch(() => {{}}); }};
+  if ('requestIdleCallback' in window) requestIdleCallback(load, {{timeout: 3000}});
+  else setTimeout(load, 1000);
+}})();
+</script>"""
+
+
+def preload_element_code() -> None:
+    """Drawn once per run by dashboard.py; its script runs once per browser tab."""
+    chunks = element_chunks()
+    if chunks:
+        st.html(preload_script(chunks), unsafe_allow_javascript=True)
 
 
 def print_stylesheet() -> None:

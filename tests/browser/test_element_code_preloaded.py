@@ -1,0 +1,54 @@
+"""A reader who lands on a page without a chart does not wait for plotly on the next page (#11).
+
+Streamlit fetches and compiles each element's code (plotly.js: a few MB) the first time a page
+shows one. Opened on Methods, the first switch to a chart page took ~1 s against ~0.25 s from
+the overview (benchmarks/page_benchmark.py's switch). `components.preload_element_code` loads
+that code once the first page is drawn and the browser is idle. These tests watch the
+browser's own requests: the code is fetched while the reader is still on Methods, the chart
+page that follows asks for none of it again, and nothing breaks on the way.
+"""
+from __future__ import annotations
+
+import pytest
+
+from devtools.browser import PageWatch, wait_for_render
+from mirador import components
+
+pytestmark = pytest.mark.browser
+
+VIEWPORT = {"width": 1440, "height": 900}
+
+
+def test_the_chunk_names_exist_in_the_installed_streamlit():
+    # A Streamlit release that renames its chunks would silently end the preload.
+    found = components.element_chunks()
+    assert [name.split(".")[0] for name in found] == list(components.PRELOADED_ELEMENTS)
+
+
+def test_chart_code_is_loaded_on_a_page_without_charts(browser, server):
+    context = browser.new_context(viewport=VIEWPORT)
+    page = context.new_page()
+    watch = PageWatch(server_host="localhost").attach(page)
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url.rsplit("/", 1)[-1]))
+    try:
+        page.goto(f"{server.url}/methods?lang=es")
+        wait_for_render(page)
+        assert page.locator('[data-testid="stPlotlyChart"]').count() == 0  # the premise
+        plotly_chunk = components.element_chunks(["PlotlyChart"])[0]
+        page.wait_for_function("(name) => performance.getEntriesByType('resource')"
+                               ".some(e => e.name.endsWith('/' + name))", arg=plotly_chunk, timeout=15_000)
+        for chunk in components.element_chunks():
+            assert chunk in requested, f"{chunk} not loaded while on Methods"
+
+        requested.clear()
+        page.locator('[data-testid="stSidebarNav"] a[href$="/resources"]').click()
+        page.wait_for_selector('[data-testid="stPlotlyChart"] .main-svg', timeout=30_000)
+        wait_for_render(page)
+        assert not [name for name in requested if name in components.element_chunks()], requested
+        assert watch.script_errors == [] and watch.foreign == []
+        # The script's element takes no room on the page.
+        assert page.locator('.mirador-hidden-script').count() == 1
+        assert not page.locator('[data-testid="stElementContainer"]:has(.mirador-hidden-script)').is_visible()
+    finally:
+        context.close()
