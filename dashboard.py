@@ -37,5 +37,6 @@ def add_view_to_deck() -> None:
 if page.url_path not in ("", presentation.DECK_URL_PATH, navigation.STAFF_PAGE.url_path):
     st.sidebar.button("🎞️ " + t("deck_add_view", lang), on_click=add_view_to_deck, key="deck_add_view")
 
+components.warm_up_widget_kinds()
 components.illustrative_banner(lang)
 page.run()

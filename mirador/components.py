@@ -652,6 +652,7 @@ PRINT_SCRIPT = """<span class="mirador-print-script"></span><script>
 LAYOUT_CSS = """<style>
 [data-testid="stButtonGroup"] [role="radiogroup"] { flex-wrap: wrap; overflow: visible; row-gap: 0.25rem; }
 [data-testid="stElementContainer"]:has(.mirador-hidden-script) { display: none !important; }
+.st-key-mirador_warm_up { display: none !important; }
 </style>"""
 
 
@@ -686,6 +687,28 @@ def preload_script(chunks: Sequence[str]) -> str:
   else setTimeout(load, 1000);
 }})();
 </script>"""
+
+
+# Loading the code is not all: React holds back the first widget of each kind a browser tab
+# shows behind a placeholder until its lazy component resolves, and then reveals it no
+# sooner than its fallback throttle allows (~0.2-0.3 s). Widgets of a kind already shown
+# once in the tab appear at once. From the overview, the first switch to Resources waited
+# on its topic buttons, toggle and institution list (issue #11: a 0.1 s one-chart app with a
+# multiselect added on its second page switched in 0.34 s; with one already shown on its first
+# page, in 0.15 s). So the frame draws one hidden widget of each kind the pages' selections use
+# that the first page may lack. On every run, not only a session's first: a first run is often
+# cut short (`/` forwards to the overview) before the browser draws it, and unchanged elements
+# in the same place cost the browser nothing on later runs.
+WARM_UP_CONTAINER_KEY = "mirador_warm_up"
+
+
+def warm_up_widget_kinds() -> None:
+    """A hidden multiselect, segmented control and toggle at the foot of the sidebar
+    (`LAYOUT_CSS` hides them on screen and on paper; they are bound to no URL parameter)."""
+    with st.sidebar.container(key=WARM_UP_CONTAINER_KEY):
+        st.multiselect("warm-up", ["-"], key="_warm_up_multiselect", label_visibility="collapsed")
+        st.segmented_control("warm-up", ["-"], key="_warm_up_buttons", label_visibility="collapsed")
+        st.toggle("warm-up", key="_warm_up_toggle", label_visibility="collapsed")
 
 
 def preload_element_code() -> None:

@@ -1,4 +1,6 @@
-"""A reader who lands on a page without a chart does not wait for plotly on the next page (#11).
+"""The first switch of a browser tab waits for no element code and no placeholder (#11).
+
+1. A reader who lands on a page without a chart does not wait for plotly on the next page.
 
 Streamlit fetches and compiles each element's code (plotly.js: a few MB) the first time a page
 shows one. Opened on Methods, the first switch to a chart page took ~1 s against ~0.25 s from
@@ -6,6 +8,11 @@ the overview (benchmarks/page_benchmark.py's switch). `components.preload_elemen
 that code once the first page is drawn and the browser is idle. These tests watch the
 browser's own requests: the code is fetched while the reader is still on Methods, the chart
 page that follows asks for none of it again, and nothing breaks on the way.
+
+2. React shows the first widget of each kind a tab draws as a placeholder (`stSkeleton`) and
+reveals it ~0.2-0.3 s later. `components.warm_up_widget_kinds` draws one hidden widget of each
+kind the selections use in the frame, so the first switch from the overview to
+Resources (topic buttons, toggle, institution list: none of them on the overview) shows none.
 """
 from __future__ import annotations
 
@@ -50,5 +57,40 @@ def test_chart_code_is_loaded_on_a_page_without_charts(browser, server):
         # The script's element takes no room on the page.
         assert page.locator('.mirador-hidden-script').count() == 1
         assert not page.locator('[data-testid="stElementContainer"]:has(.mirador-hidden-script)').is_visible()
+    finally:
+        context.close()
+
+
+# Every element the switch adds, as the browser's DOM sees it (placeholders included).
+WATCH_ADDED_JS = """() => {
+  window.__added = [];
+  new MutationObserver(changes => { for (const change of changes) for (const node of change.addedNodes) {
+    if (node.nodeType !== 1) continue;
+    for (const el of [node, ...node.querySelectorAll('[data-testid]')])
+      if (el.dataset && el.dataset.testid) window.__added.push(el.dataset.testid);
+  } }).observe(document.body, {subtree: true, childList: true});
+}"""
+
+
+def test_first_switch_shows_no_placeholder_for_the_selection_widgets(browser, server):
+    context = browser.new_context(viewport=VIEWPORT)
+    page = context.new_page()
+    watch = PageWatch(server_host="localhost").attach(page)
+    try:
+        page.goto(f"{server.url}/?lang=es")
+        wait_for_render(page)
+        warm_up = page.locator(f".st-key-{components.WARM_UP_CONTAINER_KEY}")
+        assert warm_up.count() == 1 and not warm_up.is_visible()
+        assert page.locator('[data-testid="stMain"] [data-testid="stMultiSelect"]').count() == 0  # the premise
+
+        page.evaluate(WATCH_ADDED_JS)
+        page.locator('[data-testid="stSidebarNav"] a[href$="/resources"]').click()
+        page.wait_for_selector('[data-testid="stMain"] [data-testid="stMultiSelect"]', timeout=30_000)
+        wait_for_render(page)
+        added = page.evaluate("window.__added")
+        assert {"stMultiSelect", "stButtonGroup", "stCheckbox"} <= set(added), added
+        assert "stSkeleton" not in added, added
+        assert warm_up.count() == 1 and not warm_up.is_visible()
+        assert watch.script_errors == []
     finally:
         context.close()
