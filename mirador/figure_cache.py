@@ -10,11 +10,21 @@ title, the language, ...): the key is the builder's name and a fingerprint of ev
 so a rebuilt database (new frames) gives new figures without any invalidation, and two
 languages never share one.
 
-- Data frames are fingerprinted by their schema, height and a digest of polars' row hashes
-  (cheap: the frames a page hands a builder are small aggregates).
+- A data frame as a query returned it carries `cache_version` (mirador.queries: which cached
+  result it is a clone of) and is keyed on that, its schema and height: hashing its rows was
+  O(rows) on every run, even for a cached figure (at 80 institutions, the Progress page's
+  autonomy cells and values were most of its warm run). Any other frame (filtered, joined,
+  built by the page: a new object, without `cache_version`) is fingerprinted by its schema,
+  height and a digest of polars' row hashes. Nothing in the dashboard changes a frame in
+  place (polars' operations return new frames); one changed in place after a query keeps its
+  version but would differ in schema or height for the usual changes (a column, rows added).
 - A mapping that carries a `cache_version` (queries.boundaries(): the database file's
   identity) is keyed on that version, not on its (large) content.
 - A frozen dataclass (progress.Statement, itself from the cache) is keyed on its identity.
+- A list handed out by `cached_list` (the Progress sentences) carries the version of the
+  cached list it copies and is keyed on that: the scorecard of 80 institutions' sentences
+  was keyed on 400 identities every run. Changing the list (`+=`, `append`, ...) drops the
+  version: a changed list is keyed on its items, as any list.
 - An argument of another kind (a callable, an object) makes that call uncached: correct
   first, fast second.
 - What a builder reads besides its arguments (the catalogue, the translations) is taken as
@@ -37,6 +47,7 @@ import datetime
 import decimal
 import functools
 import hashlib
+import itertools
 import threading
 from collections import OrderedDict
 from typing import Any, Callable, Mapping, TypeVar
@@ -84,12 +95,17 @@ class _Same:
 
 
 def frame_fingerprint(frame: pl.DataFrame) -> tuple:
-    """(schema, height, digest of the rows): equal for equal frames, in the same row order."""
+    """(schema, height, the query result it is or a digest of the rows): equal for equal frames,
+    in the same row order."""
+    schema = tuple((name, str(dtype)) for name, dtype in frame.schema.items())
+    version = getattr(frame, "cache_version", None)
+    if version is not None:
+        return ("frame", schema, frame.height, ("version", version))
     try:
         digest = hashlib.blake2b(frame.hash_rows().to_numpy().tobytes(), digest_size=16).hexdigest()
     except Exception:  # noqa: BLE001 - a dtype hash_rows cannot hash: hash the serialized frame
         digest = hashlib.blake2b(frame.serialize(format="binary"), digest_size=16).hexdigest()
-    return ("frame", tuple((name, str(dtype)) for name, dtype in frame.schema.items()), frame.height, digest)
+    return ("frame", schema, frame.height, digest)
 
 
 def fingerprint(value: Any) -> Any:
@@ -127,13 +143,43 @@ def cached_frame(builder: F) -> F:
     return _memoized(builder, lambda frame: frame.clone())
 
 
+_list_numbers = itertools.count(1)  # a version per list built: never reused in a process
+
+
+class _HandedList(list):
+    """A caller's own copy of a cached list, with the cached list's version until it is changed."""
+
+    def __init__(self, items=(), version=None) -> None:
+        super().__init__(items)
+        self.cache_version = version
+
+
+def _dropping_the_version(name: str):
+    """list's method `name`, which first marks the list as no longer the cached one."""
+    change = getattr(list, name)
+
+    def method(self, *args, **kwargs):
+        self.cache_version = None
+        return change(self, *args, **kwargs)
+
+    method.__name__ = name
+    return method
+
+
+for _name in ("append", "extend", "insert", "pop", "remove", "clear", "sort", "reverse",
+              "__setitem__", "__delitem__", "__iadd__", "__imul__"):
+    setattr(_HandedList, _name, _dropping_the_version(_name))
+del _name
+
+
 def cached_list(builder: F) -> F:
     """`builder` of a list of immutable items (progress.Statement): the list made before for the
     same arguments, as a new list each time (a page may extend it: `statements += ...`)."""
-    return _memoized(builder, list)
+    return _memoized(builder, lambda kept: _HandedList(kept[0], kept[1]),
+                     keep=lambda items: (tuple(items), ("list", next(_list_numbers))))
 
 
-def _memoized(builder: F, hand_out: Callable[[Any], Any]) -> F:
+def _memoized(builder: F, hand_out: Callable[[Any], Any], keep: Callable[[Any], Any] = lambda built: built) -> F:
     name = f"{builder.__module__}.{builder.__qualname__}"
 
     @functools.wraps(builder)
@@ -153,7 +199,7 @@ def _memoized(builder: F, hand_out: Callable[[Any], Any]) -> F:
                 figure = _get(key)
                 if figure is None:
                     _counts["misses"] += 1
-                    figure = builder(*args, **kwargs)
+                    figure = keep(builder(*args, **kwargs))
                     _put(key, figure)
         finally:
             with _lock:

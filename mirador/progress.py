@@ -143,6 +143,18 @@ def verdict(indicator_id: str, went_up: bool) -> str:
 
 
 # --------------------------------------------------------------------------- indicators
+def _between(frame: pl.DataFrame, institutions: Sequence[str], baseline: int, latest: int, *,
+             indicator_ids: Sequence[str] | None = None, ends_only: bool = False) -> pl.DataFrame:
+    """The rows of `institutions` in the years baseline..latest (only those two with `ends_only`),
+    and of `indicator_ids` when given: filtered in polars before any row becomes a dict."""
+    if not frame.height:
+        return frame
+    years = (pl.col("year").is_in([baseline, latest]) if ends_only
+             else pl.col("year").is_between(min(baseline, latest), max(baseline, latest)))
+    kept = frame.filter(pl.col("iso3").is_in(list(institutions)) & years)
+    return kept.filter(pl.col("indicator_id").is_in(list(indicator_ids))) if indicator_ids is not None else kept
+
+
 def _rows_by_key(values: pl.DataFrame) -> dict[tuple[str, str, int], dict]:
     present = values.filter(pl.col("value").is_not_null()) if values.height else values
     return {(r["iso3"], r["indicator_id"], int(r["year"])): r for r in present.iter_rows(named=True)}
@@ -180,15 +192,16 @@ def indicator_statement(iso3: str, indicator_id: str, row_a: dict, row_b: dict, 
                  a=a_text, b=b_text, year_a=fmt.year(year_a, lang), year_b=fmt.year(year_b, lang),
                  flag=note + _flag(illustrative, estimate, lang))
     a, b = float(row_a["value"]), float(row_b["value"])
+    # The figures as shown are kept (shown_a/b, change_text) for the scorecard and key messages,
+    # so 80 institutions' figures are not formatted twice.
     figures = dict(value_a=a, value_b=b, year_a=year_a, year_b=year_b, n_a=row_a.get("n"), n_b=row_b.get("n"),
-                   change=b - a, unit=unit)
-    shown_equal = fmt.value(a, unit, lang) == fmt.value(b, unit, lang)
-    if shown_equal:
+                   change=b - a, unit=unit, shown_a=fmt.value(a, unit, lang), shown_b=fmt.value(b, unit, lang))
+    if figures["shown_a"] == figures["shown_b"]:
         return Statement(iso3, indicator_id, KIND_INDICATOR, "unchanged",
                          t("progress_sentence_same", lang, **words), illustrative, estimate, figures)
     direction = verdict(indicator_id, b > a)
     words["verdict"] = t(f"progress_verdict_{direction}", lang)
-    change = change_text(unit, a, b, lang)
+    change = figures["change_text"] = change_text(unit, a, b, lang)
     words["change"] = f" ({change})" if change else ""
     if unit == "yes_no":
         key = "progress_sentence_changed"
@@ -228,9 +241,13 @@ def indicator_statements(values: pl.DataFrame, *, baseline: int, latest: int,
     it reads "NPM not yet operating".
     """
     first_npm_years = first_npm_years or {}
-    rows = _rows_by_key(values)
+    # Only the rows a sentence can read (the ends and, for a cohort, the years between them, of
+    # the institutions and indicators asked for): at 80 institutions the values of every year
+    # were turned into Python dicts to be looked up a few hundred times.
+    rows = _rows_by_key(_between(values, institutions, baseline, latest, indicator_ids=indicators))
     years_by_series = _years_by_series(rows)
-    known = _known_cells(cells) if cells is not None else None
+    known = (_known_cells(_between(cells, institutions, baseline, latest, ends_only=True))
+             if cells is not None else None)
     out = []
     for iso3 in institutions:
         for indicator_id in indicators:
@@ -290,17 +307,18 @@ def autonomy_statement_on_common(iso3: str, row_a: dict, row_b: dict, same: dict
     a, b = same["score_a"], same["score_b"]
     illustrative, estimate = _statuses(row_a, row_b, *same["statuses"])
     unit = i18n.indicator_unit(AUTONOMY)
-    direction = "unchanged" if fmt.value(a, unit, lang) == fmt.value(b, unit, lang) else verdict(AUTONOMY, b > a)
+    common_a, common_b, change = fmt.value(a, unit, lang), fmt.value(b, unit, lang), change_text(unit, a, b, lang)
+    direction = "unchanged" if common_a == common_b else verdict(AUTONOMY, b > a)
     text = t("progress_autonomy_different_criteria", lang,
              country=i18n.institution_label(iso3, lang), indicator=i18n.indicator_label(AUTONOMY, lang),
              a=figure_text(AUTONOMY, row_a, lang), b=figure_text(AUTONOMY, row_b, lang),
              year_a=fmt.year(year_a, lang), year_b=fmt.year(year_b, lang),
-             n=fmt.integer(same["n_common"], lang), common_a=fmt.value(a, unit, lang),
-             common_b=fmt.value(b, unit, lang), change=change_text(unit, a, b, lang),
+             n=fmt.integer(same["n_common"], lang), common_a=common_a, common_b=common_b, change=change,
              verdict=t(f"progress_verdict_{direction}", lang), flag=_flag(illustrative, estimate, lang))
     figures = dict(value_a=a, value_b=b, year_a=year_a, year_b=year_b, n_a=same["n_common"], n_b=same["n_common"],
                    change=b - a, unit=unit, all_a=float(row_a["value"]), all_b=float(row_b["value"]),
-                   criteria_a=same["n_a"], criteria_b=same["n_b"])
+                   criteria_a=same["n_a"], criteria_b=same["n_b"], shown_a=common_a, shown_b=common_b,
+                   change_text=change)
     return Statement(iso3, AUTONOMY, KIND_INDICATOR, direction, text, illustrative, estimate, figures)
 
 
@@ -341,7 +359,8 @@ def criteria_statements(cells: pl.DataFrame, *, baseline: int, latest: int,
     Unchanged criteria produce no sentence.
     """
     criteria = list(criteria or [r["criterion_id"] for r in catalogue.criteria()])
-    known = {(r["iso3"], r["criterion_id"], int(r["year"])): r for r in cells.iter_rows(named=True)
+    ends = _between(cells, institutions, baseline, latest, ends_only=True)
+    known = {(r["iso3"], r["criterion_id"], int(r["year"])): r for r in ends.iter_rows(named=True)
              if r["assessment"] in ASSESSMENT_RANK}
     out = []
     for iso3 in institutions:
@@ -388,9 +407,10 @@ def endpoints(values: pl.DataFrame, indicator_id: str, baseline: int, latest: in
 
 
 # --------------------------------------------------------------------------- donor scorecard
-def _short_figure(indicator_id: str, value: float, n, year: int, lang: str) -> str:
+def _short_figure(indicator_id: str, value: float, n, year: int, lang: str, shown: str | None = None) -> str:
+    """'33,3 % (n = 3) [2017]'; `shown`: the value as already formatted by the sentence."""
     unit = i18n.indicator_unit(indicator_id)
-    text = fmt.value(value, unit, lang)
+    text = shown if shown is not None else fmt.value(value, unit, lang)
     if not fmt.is_missing(n) and unit == "percent":
         text += f" ({t('n_equals', lang, n=fmt.integer(n, lang))})"
     return f"{text} [{fmt.year(year, lang)}]"
@@ -404,11 +424,14 @@ def scorecard_cell(statement: Statement, lang: str) -> str:
                      first=fmt.year(statement.figures["first_npm_year"], lang))
         return t("progress_scorecard_gap", lang)
     f = statement.figures
-    arrow = ARROWS["same"] if statement.direction == "unchanged" else ARROWS["up" if f["change"] > 0 else "down"]
-    change = change_text(f["unit"], f["value_a"], f["value_b"], lang)
-    text = (f"{_short_figure(statement.subject, f['value_a'], f['n_a'], f['year_a'], lang)} → "
-            f"{_short_figure(statement.subject, f['value_b'], f['n_b'], f['year_b'], lang)} {arrow}"
-            + (f" {change}" if change and statement.direction != "unchanged" else ""))
+    unchanged = statement.direction == "unchanged"
+    arrow = ARROWS["same"] if unchanged else ARROWS["up" if f["change"] > 0 else "down"]
+    change = "" if unchanged else f.get("change_text", None)
+    if change is None:
+        change = change_text(f["unit"], f["value_a"], f["value_b"], lang)
+    text = (f"{_short_figure(statement.subject, f['value_a'], f['n_a'], f['year_a'], lang, f.get('shown_a'))} → "
+            f"{_short_figure(statement.subject, f['value_b'], f['n_b'], f['year_b'], lang, f.get('shown_b'))} {arrow}"
+            + (f" {change}" if change else ""))
     if "criteria_a" in f:  # autonomy compared on the criteria assessed in both years
         text += " " + t("progress_scorecard_common_criteria", lang, n=fmt.integer(f["n_a"], lang))
     if statement.illustrative:

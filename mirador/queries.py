@@ -3,23 +3,30 @@
 Rules kept here so pages never need to know them:
 - bound parameters only (`?` placeholders), never values pasted into SQL;
 - results are polars DataFrames, tidy (institution, year, indicator, value, ...);
-- results are cached with `st.cache_data`, keyed on the SQL, the parameters AND
+- results are cached once per process, keyed on the SQL, the parameters AND
   the database file identity (path, inode, mtime_ns): when the ETL swaps the
   file, the next call misses the cache and reads the new data;
 - missing stays missing: no query fills gaps with zeros;
 - every row keeps its `data_status` (and `source` where the mart has one).
 
-Works outside Streamlit (tests, scripts): `st.cache_data` falls back to an
-in-memory cache when no runtime is running.
+Why not `st.cache_data` (used before, issue #11): it hands out a pickled copy, so every hit
+unpickled the whole result and hashed every parameter element by element - work that grew
+with the data (80 institutions, 1M recommendations) on every page run even when nothing
+changed. Here a hit is a dict look-up and a `clone()` (polars frames share their memory: a
+clone copies no data, and changing the clone never changes the cached frame). Each handed-out
+frame carries `cache_version`, the identity of the cached result it came from, so
+`mirador.figure_cache` keys a figure (or the Progress sentences) on that instead of hashing
+every row. Works the same inside and outside Streamlit (tests, scripts).
 """
 from __future__ import annotations
 
+import itertools
 import json
 import threading
+from collections import OrderedDict
 from typing import Any, Sequence
 
 import polars as pl
-import streamlit as st
 
 from mirador import db, literal
 
@@ -28,10 +35,40 @@ S = db.SCHEMA  # table qualifier; a constant, not a value, so it is safe in SQL 
 INSTITUTION_ORDER = ("CHL", "CRI", "ECU", "MEX", "PAN", "PER", "PRT", "ESP", "URY")
 
 
-@st.cache_data(show_spinner=False, max_entries=512)
+MAX_RESULTS = 512  # distinct (query, parameters, database version) results kept, least recent dropped
+
+_results: OrderedDict[tuple, tuple[pl.DataFrame, tuple]] = OrderedDict()
+_results_lock = threading.Lock()
+_result_numbers = itertools.count(1)  # never reused in a process: a result's version is unique
+
+
+def _key_part(value: Any) -> Any:
+    """A parameter as a hashable key: lists (of codes, of ids) become tuples."""
+    if isinstance(value, (list, tuple)):
+        return (type(value).__name__, tuple(_key_part(v) for v in value))
+    return (type(value).__name__, value)  # 1 and True are one key in a dict, not one parameter
+
+
 def _cached_fetch(sql: str, params: tuple, identity: db.DbIdentity) -> pl.DataFrame:
-    del identity  # only part of the cache key
-    return db.fetch(sql, list(params))
+    """The result of `sql` with `params` on the database version `identity`, read once."""
+    key = (sql, _key_part(params), identity)
+    with _results_lock:
+        cached = _results.get(key)
+        if cached is not None:
+            _results.move_to_end(key)
+    if cached is None:
+        # Read outside the lock (another thread's query need not wait); two threads asking for
+        # the same new result may both read it, and the first one stored is kept.
+        read = db.fetch(sql, list(params))
+        with _results_lock:
+            cached = _results.setdefault(key, (read, ("query", next(_result_numbers))))
+            _results.move_to_end(key)
+            while len(_results) > MAX_RESULTS:
+                _results.popitem(last=False)
+    frame, version = cached
+    shown = frame.clone()  # the caller's own frame object; the cached one stays as it was
+    shown.cache_version = version
+    return shown
 
 
 def _fetch(sql: str, params: Sequence[Any] = ()) -> pl.DataFrame:
@@ -41,7 +78,8 @@ def _fetch(sql: str, params: Sequence[Any] = ()) -> pl.DataFrame:
 def clear_cache() -> None:
     """Drop every cached result (tests; the identity key makes this rarely needed)."""
     global _boundaries
-    _cached_fetch.clear()
+    with _results_lock:
+        _results.clear()
     _boundaries = None
 
 

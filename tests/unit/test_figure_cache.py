@@ -236,3 +236,48 @@ def test_a_country_across_the_180_line_does_not_stretch_its_panel(codes, widest_
         for iso3 in panel.home:  # and the country is still inside its panel
             core = figures.country_shapes(_geometries(iso3))[iso3].core
             assert panel.lon[0] <= core[0] and core[2] <= panel.lon[1], (iso3, core, panel.lon)
+
+
+# --------------------------------------------------------------------------- lists of sentences
+def _headline_statements(codes):
+    from mirador import progress
+
+    values = queries.indicator_values(progress.HEADLINE_MEASURES, codes)
+    years = sorted(values["year"].unique().to_list())
+    return progress.indicator_statements(values, baseline=years[0], latest=years[-1], institutions=codes,
+                                         indicators=progress.HEADLINE_MEASURES, lang="es")
+
+
+def test_a_viewers_sentences_are_keyed_without_reading_each_sentence(bundled_db, fresh_cache, monkeypatch):
+    codes = queries.institution_codes()
+    first, second = _headline_statements(codes), _headline_statements(codes)
+    assert len(first) >= len(codes)  # a sentence (or a gap) per institution and measure
+    visited: list = []
+    real = figure_cache.fingerprint
+
+    def counting(value):
+        visited.append(value)
+        return real(value)
+
+    monkeypatch.setattr(figure_cache, "fingerprint", counting)
+    assert counting(first) == counting(second)
+    assert len(visited) == 2  # the lists themselves, none of their sentences
+    visited.clear()
+    counting(list(first))  # a plain list of the same sentences: keyed sentence by sentence
+    assert len(visited) == 1 + len(first)
+
+
+def test_a_page_changing_its_sentences_gets_the_scorecard_of_what_it_holds(bundled_db, fresh_cache):
+    from mirador import progress
+
+    codes = queries.institution_codes()
+    measures = progress.HEADLINE_MEASURES
+    complete = progress.scorecard(_headline_statements(codes), codes, measures, "es")
+    mine = _headline_statements(codes)
+    dropped = mine.pop(0)  # the first institution's first measure: its cell is then blank
+    fewer = progress.scorecard(mine, codes, measures, "es")
+    column = fewer.columns[1 + measures.index(dropped.subject)]
+    row = codes.index(dropped.iso3)
+    assert complete[column][row] != "" and fewer[column][row] == ""
+    # The next viewer still gets the whole scorecard.
+    assert progress.scorecard(_headline_statements(codes), codes, measures, "es").equals(complete)
