@@ -7,12 +7,14 @@ render as the translated "no data" text, never as 0.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 from typing import Any
 
+from babel import Locale
 from babel.dates import format_date as _babel_date
 from babel.dates import format_skeleton as _babel_skeleton
-from babel.numbers import format_decimal as _babel_decimal
+from babel.numbers import parse_pattern as _babel_number_pattern
 
 from mirador.i18n import normalise_language, t
 
@@ -27,8 +29,20 @@ UNIT_DECIMALS = {
 }
 
 
-def locale(lang: str) -> str:
-    return BABEL_LOCALES[normalise_language(lang)]
+def locale(lang: str) -> Locale:
+    return _babel_locale(BABEL_LOCALES[normalise_language(lang)])
+
+
+# Parsed once: babel parses a locale named by a string and a number pattern on every call
+# (13 us a number; 4 us this way). Progress at 80 institutions formats ~10k numbers a build.
+@functools.lru_cache(maxsize=None)
+def _babel_locale(name: str) -> Locale:
+    return Locale.parse(name)
+
+
+@functools.lru_cache(maxsize=None)
+def _number_pattern(pattern: str):
+    return _babel_number_pattern(pattern)
 
 
 def is_missing(value: Any) -> bool:
@@ -46,7 +60,7 @@ def number(value: Any, lang: str, decimals: int | None = None) -> str:
     if decimals is None:
         decimals = 0 if float(value).is_integer() else 1
     pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
-    return _babel_decimal(round(float(value), decimals), format=pattern, locale=locale(lang))
+    return _number_pattern(pattern).apply(round(float(value), decimals), locale(lang))
 
 
 PERCENT_SIGN = {"es": "\u00a0%", "pt": "%", "en": "%"}  # CLDR: es puts a no-break space before %

@@ -8,6 +8,8 @@ import re
 
 import duckdb
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st_h
 
 import catalogue
 from mirador import db, formatting as fmt, i18n, palette, queries, state
@@ -20,6 +22,20 @@ NNBSP = "\u00a0"  # babel/CLDR no-break space (pt_PT group separator, es before 
     ("es", "1.234,5"), ("pt", f"1{NNBSP}234,5"), ("en", "1,234.5")])
 def test_number_per_language(lang, expected):
     assert fmt.number(1234.5, lang) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st_h.floats(min_value=-1e12, max_value=1e12, allow_nan=False), st_h.sampled_from([None, 0, 1, 2]),
+       st_h.sampled_from(["es", "pt", "en"]))
+def test_number_is_babels_own_formatting(value, decimals, lang):
+    # fmt.number keeps babel's parsed locale and pattern between calls (speed): it must still
+    # write exactly what babel's public formatter writes for the same rounding and pattern.
+    from babel.numbers import format_decimal
+    shown = decimals if decimals is not None else (0 if float(value).is_integer() else 1)
+    pattern = "#,##0" + ("." + "0" * shown if shown else "")
+    locale_name = {"es": "es_ES", "pt": "pt_PT", "en": "en"}[lang]
+    assert fmt.number(value, lang, decimals) == format_decimal(round(value, shown), format=pattern,
+                                                               locale=locale_name)
 
 
 @pytest.mark.parametrize("lang, expected", [
