@@ -17,7 +17,7 @@ import csv
 import hashlib
 import io
 import re
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -109,30 +109,64 @@ def read_source(path: str | Path) -> RawSource:
 
 # ---------------------------------------------------------------------------- CSV
 def _read_folder(folder: Path) -> RawSource:
+    """The tables are read side by side: the largest file on this thread, the others one after
+    another on a second one (polars, hashlib and file reads let go of the GIL). Each table's
+    findings are kept apart and joined in the tables' order, so problems, tables and the
+    load log's file list come out as they would one table at a time."""
     source = RawSource(folder)
     files_by_table = _files_by_table(folder, source)
+    found: list[RawSource | Future] = []
+    csv_paths: dict[str, Path] = {}
     for table in INPUT_TABLES:
+        part = RawSource(folder)
+        found.append(part)
         paths = files_by_table.get(table.name, [])
         if not paths:
             already_said = any(p.table == table.name for p in source.problems)  # e.g. a link out of the folder
             if not table.optional and not already_said:
-                source.problems.append(Problem(
+                part.problems.append(Problem(
                     file=f"{table.name}.csv", column=None, row=None, value=None,
                     message=msg("read.missing_file", table=table.name, folder=str(folder)), table=table.name))
-            continue
-        if len(paths) > 1:
-            source.problems.append(Problem(
+        elif len(paths) > 1:
+            part.problems.append(Problem(
                 file=paths[0].name, row=None, column=None, value=None, table=table.name,
                 message=msg("read.two_files", table=table.name, files=[p.name for p in paths])))
-            continue
-        [path] = paths
-        if path.suffix.lower() != ".csv":
-            source.problems.append(Problem(
-                file=path.name, row=None, column=None, value=None, table=table.name,
-                message=msg("read.not_csv", file=path.name, table=table.name)))
-            continue
-        _read_csv_table(path, table.name, source)
+        elif paths[0].suffix.lower() != ".csv":
+            part.problems.append(Problem(
+                file=paths[0].name, row=None, column=None, value=None, table=table.name,
+                message=msg("read.not_csv", file=paths[0].name, table=table.name)))
+        else:
+            csv_paths[table.name] = paths[0]
+    largest = max(csv_paths, key=lambda name: _file_size(csv_paths[name]), default=None)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="read") as pool:
+        for i, table in enumerate(INPUT_TABLES):
+            if table.name in csv_paths and table.name != largest:
+                found[i] = pool.submit(_read_csv_part, csv_paths[table.name], table.name, folder)
+        if largest is not None:
+            _read_csv_table(csv_paths[largest], largest, found[[t.name for t in INPUT_TABLES].index(largest)])
+        for part in found:
+            _merge_into(source, part.result() if isinstance(part, Future) else part)
     return source
+
+
+def _file_size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _read_csv_part(path: Path, table: str, folder: Path) -> RawSource:
+    part = RawSource(folder)
+    _read_csv_table(path, table, part)
+    return part
+
+
+def _merge_into(source: RawSource, part: RawSource) -> None:
+    source.problems.extend(part.problems)
+    source.tables.update(part.tables)
+    source.files.extend(part.files)
+    source.warnings.extend(part.warnings)
 
 
 def _files_by_table(folder: Path, source: RawSource) -> dict[str, list[Path]]:
@@ -163,25 +197,23 @@ def _files_by_table(folder: Path, source: RawSource) -> dict[str, list[Path]]:
 
 def _read_csv_table(path: Path, table: str, source: RawSource) -> None:
     data = path.read_bytes()
-    # hashlib lets go of the GIL on large buffers: the checksum is taken on the other core
-    # while polars splits the file into rows.
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sha256") as pool:
-        checksum = pool.submit(_sha256, data) if len(data) > SNIFF_BYTES else None
-        try:
-            frame, delimiter, problems = read_csv_file(data, path.name, table)
-        except Exception as exc:  # a malformed file is a problem to report, not a crash
-            source.problems.append(Problem(file=path.name, row=None, column=None, value=None, table=table,
-                                           message=msg("read.unreadable_csv", error=_short(exc))))
-            return
-        sha256 = checksum.result() if checksum is not None else _sha256(data)
-    edge_spaces = _ascii_spaces_in(data) if frame is not None else None
-    del data  # the file's bytes are not needed any more: let them go before the cells are checked
+    try:
+        frame, delimiter, problems = read_csv_file(data, path.name, table)
+    except Exception as exc:  # a malformed file is a problem to report, not a crash
+        source.problems.append(Problem(file=path.name, row=None, column=None, value=None, table=table,
+                                       message=msg("read.unreadable_csv", error=_short(exc))))
+        return
     source.problems.extend(problems)
     if frame is None:
         return
-    frame = _drop_empty_tail_rows(frame, edge_spaces)
-    # Control characters were looked for by read_csv_file, on the whole text at once.
-    source.problems.extend(cell_problems(frame, table, path.name, checks=("error", "length")))
+    # hashlib lets go of the GIL on large buffers: the checksum is taken on another core while
+    # the cells are trimmed and checked here (one core's work; splitting the file kept both busy).
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sha256") as pool:
+        checksum = pool.submit(_sha256, data) if len(data) > SNIFF_BYTES else None
+        frame = _drop_empty_tail_rows(frame, _ascii_spaces_in(data))
+        # Control characters were looked for by read_csv_file, on the whole text at once.
+        source.problems.extend(cell_problems(frame, table, path.name, checks=("error", "length")))
+        sha256 = checksum.result() if checksum is not None else _sha256(data)
     source.tables[table] = RawTable(table, frame, path.name, delimiter=delimiter)
     source.files.append(SourceFile(path.name, sha256, frame.height))
 

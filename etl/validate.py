@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -456,27 +457,44 @@ def validate_table(raw: RawTable, table: Table, institutions: set[str] | None,
 
 
 def validate(source: RawSource) -> Validated:
+    """Every table against its contract. The institutions come first (the others are checked
+    against them); then the largest table is checked on this thread while the others are, one
+    after another, on a second one (polars lets go of the GIL). The results are joined in the
+    tables' order, so the problems and warnings come out as they would one table at a time."""
     result = Validated(problems=list(source.problems), warnings=list(source.warnings))
     checks: dict[str, _TableCheck] = {}
     institutions: set[str] | None = None
     institutions_failed_in: str | None = None  # where institutions has problems: the root cause to name
-    for table in INPUT_TABLES:
-        raw = source.tables.get(table.name)
-        if raw is None:
-            continue
-        typed, check = validate_table(raw, table, institutions, institutions_failed_in)
-        if table.name == "institutions":
-            institutions = set(typed.get_column("iso3").drop_nulls().to_list())
-            if typed.height == 0:
-                check.problem(None, None, None, msg("validate.no_institutions"))
-            unlisted = sorted(institutions - {r["iso3"] for r in catalogue.countries()})
-            if unlisted:
-                check.warnings.append(f"institutions: {', '.join(unlisted)} not in catalogue/countries.csv "
-                                      "(no map or catalogue labels for them)")
-            if check.issues or check.whole_file or any(p.table == "institutions" for p in source.problems):
-                institutions_failed_in = check._where()
+    present = [table for table in INPUT_TABLES if table.name in source.tables]
+    first = [table for table in present[:1] if table.name == "institutions"]
+    for table in first:
+        typed, check = validate_table(source.tables[table.name], table, None)
+        institutions = set(typed.get_column("iso3").drop_nulls().to_list())
+        if typed.height == 0:
+            check.problem(None, None, None, msg("validate.no_institutions"))
+        unlisted = sorted(institutions - {r["iso3"] for r in catalogue.countries()})
+        if unlisted:
+            check.warnings.append(f"institutions: {', '.join(unlisted)} not in catalogue/countries.csv "
+                                  "(no map or catalogue labels for them)")
+        if check.issues or check.whole_file or any(p.table == "institutions" for p in source.problems):
+            institutions_failed_in = check._where()
         checks[table.name] = check
         result.tables[table.name] = typed
+    rest = present[len(first):]
+    largest = max(rest, key=lambda table: source.tables[table.name].frame.height, default=None)
+    found: dict[str, tuple[pl.DataFrame, _TableCheck] | Future] = {}
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="validate") as pool:
+        for table in rest:
+            if table is not largest:
+                found[table.name] = pool.submit(validate_table, source.tables[table.name], table, institutions,
+                                                institutions_failed_in)
+        if largest is not None:
+            found[largest.name] = validate_table(source.tables[largest.name], largest, institutions,
+                                                 institutions_failed_in)
+        for table in rest:
+            typed, check = found[table.name].result() if table is not largest else found[table.name]
+            checks[table.name] = check
+            result.tables[table.name] = typed
     _check_records_and_totals(result.tables, checks)
     for check in checks.values():
         result.problems.extend(check.problems())
