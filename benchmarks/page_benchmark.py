@@ -12,7 +12,9 @@ Figures per page, each the median of --repeats (issue #11: switch and cold open 
   browser draws each chart as it arrives, so the end of the run as the browser sees it
   (printed as "run end") already includes most of the drawing;
 - open: a fresh browser context loads the page's URL (a cold deep link: Streamlit's JS,
-  websocket, script run, every chart drawn).
+  websocket, script run, every chart drawn);
+- from methods: the same switch, but from Methods (no chart: a reader who opened a shared
+  link to it), so any element code the overview had already loaded is not there yet.
 "Settled": the script run that the click (or the load) started has ended, no element of
 the previous page is left (Streamlit marks them stale), nothing is a placeholder and every
 plotly chart has drawn, for half a second in a row. The floor is
@@ -47,6 +49,7 @@ from mirador.navigation import PAGES  # noqa: E402
 from tables import print_table  # noqa: E402
 
 VIEWPORT = {"width": 1440, "height": 900}
+METHODS = "methods"  # a page without a chart, the start of the "from methods" switch
 QUIET_S = 0.5
 TIMEOUT_S = 60
 
@@ -224,6 +227,9 @@ def main() -> None:
                         if size_server:
                             sized[spec.path] = medians(
                                 args.repeats, lambda: time_switch(browser, size_start, spec.url_path))
+                    if spec.url_path != METHODS:
+                        app["from_methods"] = medians(args.repeats, lambda: time_switch(
+                            browser, f"{app_server.url}/{METHODS}?lang={args.lang}", spec.url_path))["switch"]
                     rows.append((spec, floor, app))
                 browser.close()
         finally:
@@ -235,7 +241,7 @@ def main() -> None:
 
     print(f"median of {args.repeats}; seconds (lang={args.lang}); floor measured beside each page")
     header = ["page", "floor switch", "switch", "x floor", "script", "browser", "run end",
-              "floor open", "open", "x floor"]
+              "floor open", "open", "x floor", "from methods", "x floor"]
     table = []
     for spec, floor, app in rows:
         switched = app.get("switch")
@@ -246,7 +252,9 @@ def main() -> None:
             f"{scripts[spec.path]:.2f}",
             f"{switched - scripts[spec.path]:.2f}" if switched else "-",
             f"{app['run']:.2f}" if switched else "-",
-            f"{floor['open']:.2f}", f"{app['open']:.2f}", f"{app['open'] / floor['open']:.1f}"])
+            f"{floor['open']:.2f}", f"{app['open']:.2f}", f"{app['open'] / floor['open']:.1f}",
+            *((f"{app['from_methods']:.2f}", f"{app['from_methods'] / floor['switch']:.1f}")
+              if "from_methods" in app else ("-", "-"))])
     print_table(header, table, args.markdown)
     if args.size_db:
         print()
@@ -262,9 +270,9 @@ def size_table(rows, scripts: dict, sized: dict, size_scripts: dict) -> tuple[li
         small, large = scripts[spec.path], size_scripts[spec.path]
         switch = app.get("switch")
         large_switch = sized.get(spec.path, {}).get("switch")
-        table.append([spec.url_path, f"{small:.2f}", f"{large:.2f}", f"{large / small:.1f}",
+        table.append([spec.url_path, f"{small:.3f}", f"{large:.3f}", f"{large / small:.2f}",
                       f"{switch:.2f}" if switch else "-", f"{large_switch:.2f}" if large_switch else "-",
-                      f"{large_switch / switch:.1f}" if switch and large_switch else "-"])
+                      f"{large_switch / switch:.2f}" if switch and large_switch else "-"])
     return header, table
 
 
