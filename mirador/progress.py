@@ -192,16 +192,14 @@ def indicator_statement(iso3: str, indicator_id: str, row_a: dict, row_b: dict, 
                  a=a_text, b=b_text, year_a=fmt.year(year_a, lang), year_b=fmt.year(year_b, lang),
                  flag=note + _flag(illustrative, estimate, lang))
     a, b = float(row_a["value"]), float(row_b["value"])
-    # The figures as shown are kept (shown_a/b, change_text) for the scorecard and key messages,
-    # so 80 institutions' figures are not formatted twice.
     figures = dict(value_a=a, value_b=b, year_a=year_a, year_b=year_b, n_a=row_a.get("n"), n_b=row_b.get("n"),
-                   change=b - a, unit=unit, shown_a=fmt.value(a, unit, lang), shown_b=fmt.value(b, unit, lang))
-    if figures["shown_a"] == figures["shown_b"]:
+                   change=b - a, unit=unit)
+    if fmt.value(a, unit, lang) == fmt.value(b, unit, lang):
         return Statement(iso3, indicator_id, KIND_INDICATOR, "unchanged",
                          t("progress_sentence_same", lang, **words), illustrative, estimate, figures)
     direction = verdict(indicator_id, b > a)
     words["verdict"] = t(f"progress_verdict_{direction}", lang)
-    change = figures["change_text"] = change_text(unit, a, b, lang)
+    change = change_text(unit, a, b, lang)
     words["change"] = f" ({change})" if change else ""
     if unit == "yes_no":
         key = "progress_sentence_changed"
@@ -317,8 +315,7 @@ def autonomy_statement_on_common(iso3: str, row_a: dict, row_b: dict, same: dict
              verdict=t(f"progress_verdict_{direction}", lang), flag=_flag(illustrative, estimate, lang))
     figures = dict(value_a=a, value_b=b, year_a=year_a, year_b=year_b, n_a=same["n_common"], n_b=same["n_common"],
                    change=b - a, unit=unit, all_a=float(row_a["value"]), all_b=float(row_b["value"]),
-                   criteria_a=same["n_a"], criteria_b=same["n_b"], shown_a=common_a, shown_b=common_b,
-                   change_text=change)
+                   criteria_a=same["n_a"], criteria_b=same["n_b"])
     return Statement(iso3, AUTONOMY, KIND_INDICATOR, direction, text, illustrative, estimate, figures)
 
 
@@ -407,10 +404,10 @@ def endpoints(values: pl.DataFrame, indicator_id: str, baseline: int, latest: in
 
 
 # --------------------------------------------------------------------------- donor scorecard
-def _short_figure(indicator_id: str, value: float, n, year: int, lang: str, shown: str | None = None) -> str:
-    """'33,3 % (n = 3) [2017]'; `shown`: the value as already formatted by the sentence."""
+def _short_figure(indicator_id: str, value: float, n, year: int, lang: str) -> str:
+    """'33,3 % (n = 3) [2017]'."""
     unit = i18n.indicator_unit(indicator_id)
-    text = shown if shown is not None else fmt.value(value, unit, lang)
+    text = fmt.value(value, unit, lang)
     if not fmt.is_missing(n) and unit == "percent":
         text += f" ({t('n_equals', lang, n=fmt.integer(n, lang))})"
     return f"{text} [{fmt.year(year, lang)}]"
@@ -426,11 +423,9 @@ def scorecard_cell(statement: Statement, lang: str) -> str:
     f = statement.figures
     unchanged = statement.direction == "unchanged"
     arrow = ARROWS["same"] if unchanged else ARROWS["up" if f["change"] > 0 else "down"]
-    change = "" if unchanged else f.get("change_text", None)
-    if change is None:
-        change = change_text(f["unit"], f["value_a"], f["value_b"], lang)
-    text = (f"{_short_figure(statement.subject, f['value_a'], f['n_a'], f['year_a'], lang, f.get('shown_a'))} → "
-            f"{_short_figure(statement.subject, f['value_b'], f['n_b'], f['year_b'], lang, f.get('shown_b'))} {arrow}"
+    change = "" if unchanged else change_text(f["unit"], f["value_a"], f["value_b"], lang)
+    text = (f"{_short_figure(statement.subject, f['value_a'], f['n_a'], f['year_a'], lang)} → "
+            f"{_short_figure(statement.subject, f['value_b'], f['n_b'], f['year_b'], lang)} {arrow}"
             + (f" {change}" if change else ""))
     if "criteria_a" in f:  # autonomy compared on the criteria assessed in both years
         text += " " + t("progress_scorecard_common_criteria", lang, n=fmt.integer(f["n_a"], lang))
