@@ -15,6 +15,7 @@
 """
 from __future__ import annotations
 
+import functools
 import gc
 import html
 import json
@@ -668,7 +669,14 @@ _STREAMLIT_JS = Path(st.__file__).parent / "static" / "static" / "js"
 
 def element_chunks(elements: Sequence[str] = PRELOADED_ELEMENTS) -> list[str]:
     """The file names of Streamlit's lazily loaded code for `elements` (none found: none)."""
-    return [found.name for element in elements for found in sorted(_STREAMLIT_JS.glob(f"{element}.*.js"))[:1]]
+    return [chunk for element in elements if (chunk := _element_chunk(element))]
+
+
+@functools.lru_cache(maxsize=None)
+def _element_chunk(element: str) -> str | None:
+    """Looked up once per process (the installed files do not change), not on every run."""
+    found = sorted(_STREAMLIT_JS.glob(f"{element}.*.js"))
+    return found[0].name if found else None
 
 
 def preload_script(chunks: Sequence[str]) -> str:
