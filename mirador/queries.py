@@ -267,16 +267,6 @@ def recommendation_breakdown(dimension: str, year_from: int, year_to: int) -> pl
         [int(year_from), int(year_to)])
 
 
-def public_recommendations(iso3: Sequence[str] | None = None) -> pl.DataFrame:
-    """Record-level public recommendations (recommendation_id, iso3, dates, codes, status)."""
-    if iso3:
-        return _fetch(f"SELECT * FROM {S}.mart_public_recommendations "
-                      f"WHERE list_contains(?, iso3) ORDER BY date_issued DESC, recommendation_id",
-                      [list(iso3)])
-    return _fetch(f"SELECT * FROM {S}.mart_public_recommendations "
-                  f"ORDER BY date_issued DESC, recommendation_id")
-
-
 # The public table is paged, counted and exported in DuckDB (issue 12): a page sends one page of
 # rows, never the 700k of a large dataset. A selection is institutions, years issued and, per
 # column below, the codes picked (none picked = no filter on that column).
