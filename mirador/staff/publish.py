@@ -16,6 +16,7 @@ import os
 import shutil
 import tempfile
 import time
+import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -68,6 +69,10 @@ def published_path() -> Path:
 def check_upload(file_name: str, data: bytes, progress: pipeline.Progress | None = None) -> Candidate:
     """Unpack, check and (when clean) build a candidate database. Writes nothing published."""
     candidate = Candidate(file_name, Path(tempfile.mkdtemp(prefix="mirador-staff-")))
+    # The folder holds the upload as sent, internal recommendations included. A staff member who
+    # closes the tab never discards it: it goes when the candidate is let go with the session's
+    # state (or when the server stops), not at the next reboot.
+    weakref.finalize(candidate, shutil.rmtree, str(candidate.work_dir), True)
     step = _Steps(progress)
     try:
         candidate.source = step(STEP_UNPACKED, upload.save_upload, file_name, data, candidate.work_dir / "upload")

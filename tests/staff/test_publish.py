@@ -137,6 +137,19 @@ def test_bad_upload_names_the_same_problems_as_the_command_line(tmp_path):
     assert not candidate.work_dir.exists()
 
 
+def test_an_upload_left_without_publish_or_discard_is_removed_with_its_candidate():
+    """A staff member who checks an upload and closes the tab never clicks discard: the folder
+    (the upload as sent, internal recommendations included) must not stay on the server's disk."""
+    import gc
+
+    candidate = publish.check_upload("tiny.zip", zip_of(TINY))
+    work_dir, database = candidate.work_dir, candidate.db
+    assert candidate.ok and database.exists() and (work_dir / "upload").exists()
+    del candidate  # what the end of a session does with its state
+    gc.collect()
+    assert not work_dir.exists()
+
+
 # ---------------------------------------------------------------- preview
 def test_preview_shows_values_recommendations_and_headlines_that_move(tmp_path, published):
     candidate = publish.check_upload("edited.zip", zip_of(edited_tiny(tmp_path)))
