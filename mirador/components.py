@@ -8,7 +8,8 @@
   geo figures need offline (never call `st.plotly_chart` directly).
 - `dataframe(table, lang)`: the one way to show a table (never call `st.dataframe`
   directly): missing values blank (never "None"/"nan"), dates as dates in the
-  language's format, timestamps only where a column is a timestamp.
+  language's format, timestamps only where a column is a timestamp. The one exception:
+  `small_table(table)`, a handful of rows of text already formatted, drawn whole (lighter).
 - `illustrative_banner(lang)`, `missing_data_note(...)`, `data_as_of_text(lang)`,
   `ensure_database()` (builds the DB with a spinner on first start).
 - `share_links(lang)`: the sidebar "share this view" / "presentation link" element.
@@ -336,6 +337,42 @@ def dataframe(table: pl.DataFrame, lang: str, *, column_config: dict | None = No
     return shown
 
 
+# A few rows of text, read whole: lighter than the grid (a canvas, its toolbar and observers).
+SMALL_TABLE_MAX_ROWS = 10
+SMALL_TABLE_CLASS = "mirador-small-table"
+SMALL_TABLE_LONG_CELL = 48  # characters: a longer cell wraps (`LAYOUT_CSS`)
+
+
+def small_table(table: pl.DataFrame, *, label: str | None = None) -> None:
+    """A table of a handful of rows (at most `SMALL_TABLE_MAX_ROWS`) of text already formatted
+    for the reader, drawn whole as a plain HTML table; for anything else use `dataframe`.
+
+    When: Profile's area tables (one to four rows each, seven of them on its first tab). Seven
+    grids made its switch ~0.1 s slower; seven of these, ~0.015 s (issue #11; a one-chart app
+    with seven 3-row tables added, median of 7). Every row shows and prints, nothing to sort,
+    search or download (the chart's "show data" table above has the numbers as numbers).
+    `dataframe` stays the way for longer tables, tables of numbers, dates or links.
+
+    Cells are literal text (HTML-escaped; a value never becomes markup), missing ones blank
+    as in `dataframe`. Scrolls sideways inside its box on a narrow screen (`LAYOUT_CSS`);
+    `label` names it for screen readers.
+    """
+    if table.height > SMALL_TABLE_MAX_ROWS:
+        raise ValueError(f"{table.height} rows: a table this long is a `dataframe`")
+    table = blank_missing_text(table.with_columns(pl.all().cast(pl.String)))
+    head = "".join(f'<th scope="col">{html.escape(c)}</th>' for c in table.columns)
+    body = "".join("<tr>" + "".join(_small_table_cell(v) for v in row) + "</tr>" for row in table.iter_rows())
+    name = f' aria-label="{html.escape(label)}"' if label else ""
+    st.html(f'<div class="{SMALL_TABLE_CLASS}" role="region" tabindex="0"{name}><table>'
+            f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>")
+
+
+def _small_table_cell(value: str) -> str:
+    """One line, as in the grid; a long text (a citation) wraps within a wide cell instead."""
+    long = ' class="mirador-long"' if len(value) > SMALL_TABLE_LONG_CELL else ""
+    return f"<td{long}>{html.escape(value)}</td>"
+
+
 # The grid shows at most ten rows by default (`height="auto"`), 35 px a row under a 35 px header.
 GRID_DEFAULT_ROWS, GRID_ROW_PX = 10, 35
 
@@ -654,6 +691,20 @@ LAYOUT_CSS = """<style>
 [data-testid="stButtonGroup"] [role="radiogroup"] { flex-wrap: wrap; overflow: visible; row-gap: 0.25rem; }
 [data-testid="stElementContainer"]:has(.mirador-hidden-script) { display: none !important; }
 .st-key-mirador_warm_up { display: none !important; }
+.mirador-small-table { overflow-x: auto; border: 1px solid rgba(49, 51, 63, 0.1); border-radius: 0.5rem; }
+.mirador-small-table table { border-collapse: collapse; font-size: 0.875rem; line-height: 1.4; }
+.mirador-small-table th { background: rgba(49, 51, 63, 0.03); color: rgba(49, 51, 63, 0.7); font-weight: 400;
+  text-align: left; }
+.mirador-small-table th, .mirador-small-table td { padding: 0.45rem 0.5rem; vertical-align: top; white-space: nowrap;
+  border-bottom: 1px solid rgba(49, 51, 63, 0.1); border-right: 1px solid rgba(49, 51, 63, 0.1); }
+.mirador-small-table td.mirador-long { white-space: normal; min-width: 20rem; }
+.mirador-small-table tbody tr:last-child td { border-bottom: none; }
+@media print {
+  .mirador-small-table { overflow: visible; break-inside: avoid; }
+  .mirador-small-table table { font-size: 0.7rem; width: 100%; }
+  .mirador-small-table th, .mirador-small-table td { white-space: normal; }
+  .mirador-small-table td.mirador-long { min-width: 0; }
+}
 </style>"""
 
 
@@ -706,17 +757,20 @@ def preload_script(chunks: Sequence[str]) -> str:
 # page, in 0.15 s). So the frame draws one hidden widget of each kind the pages' selections use
 # that the first page may lack. On every run, not only a session's first: a first run is often
 # cut short (`/` forwards to the overview) before the browser draws it, and unchanged elements
-# in the same place cost the browser nothing on later runs.
+# in the same place cost the browser nothing on later runs. The deck's text area and frame are
+# on no other page: without them here, the first switch to the deck showed two placeholders.
 WARM_UP_CONTAINER_KEY = "mirador_warm_up"
 
 
 def warm_up_widget_kinds() -> None:
-    """A hidden multiselect, segmented control and toggle at the foot of the sidebar
-    (`LAYOUT_CSS` hides them on screen and on paper; they are bound to no URL parameter)."""
+    """A hidden multiselect, segmented control, toggle, text area and empty frame at the foot of
+    the sidebar (`LAYOUT_CSS` hides them on screen and on paper; they are bound to no URL parameter)."""
     with st.sidebar.container(key=WARM_UP_CONTAINER_KEY):
         st.multiselect("warm-up", ["-"], key="_warm_up_multiselect", label_visibility="collapsed")
         st.segmented_control("warm-up", ["-"], key="_warm_up_buttons", label_visibility="collapsed")
         st.toggle("warm-up", key="_warm_up_toggle", label_visibility="collapsed")
+        st.text_area("warm-up", key="_warm_up_text_area", label_visibility="collapsed")
+        st.iframe("<!-- empty -->", height=1)  # HTML, not an address: nothing is fetched
 
 
 def preload_element_code() -> None:

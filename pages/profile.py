@@ -105,7 +105,7 @@ def indicators_section() -> None:
             if r["data_status"] else fmt.no_data(lang),
             t("col_source", lang): _sources(r),
         } for r in rows.iter_rows(named=True)]
-        components.dataframe(pl.DataFrame(table), lang)
+        components.small_table(pl.DataFrame(table), label=area_label(area["area_id"], lang))
     st.caption(t("cards_note", lang) + " " + t("profile_currency_note", lang))
 
 

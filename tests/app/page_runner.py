@@ -5,7 +5,9 @@ AppTest resolves paths against the calling file, so this module sits beside the 
 from __future__ import annotations
 
 import json
+from html.parser import HTMLParser
 
+import pandas as pd
 from streamlit.testing.v1 import AppTest
 
 REPO_FROM_HERE = "../.."
@@ -73,3 +75,45 @@ def open_data_tables(at: AppTest) -> AppTest:
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
+
+
+class _TableReader(HTMLParser):
+    """Header and rows of the one <table> of a `components.small_table` element, as text."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.header: list[str] = []
+        self.rows: list[list[str]] = []
+        self._cell: list[str] | None = None
+        self._in_head = False
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "thead":
+            self._in_head = True
+        elif tag == "tr" and not self._in_head:
+            self.rows.append([])
+        elif tag in ("th", "td"):
+            self._cell = []
+
+    def handle_endtag(self, tag):
+        if tag == "thead":
+            self._in_head = False
+        elif tag in ("th", "td") and self._cell is not None:
+            (self.header if self._in_head else self.rows[-1]).append("".join(self._cell))
+            self._cell = None
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def small_tables(at: AppTest) -> list[pd.DataFrame]:
+    """The page's `components.small_table`s as the reader reads them (text cells, entities decoded)."""
+    tables = []
+    for element in at.get("html"):
+        if 'class="mirador-small-table"' not in element.proto.body:
+            continue
+        reader = _TableReader()
+        reader.feed(element.proto.body)
+        tables.append(pd.DataFrame(reader.rows, columns=reader.header))
+    return tables

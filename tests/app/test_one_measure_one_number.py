@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 
-from page_runner import chart_specs, run_page
+from page_runner import chart_specs, run_page, small_tables
 
 
 def _chart_json(at, title_start: str) -> str:
@@ -76,8 +76,7 @@ def _chart(at, title: str) -> dict:
 def _profile_row(at, indicator: str):
     """The row of `indicator` in the Profile's area tables (values as written, not the chart data)."""
     label = indicator_label(indicator, "en")
-    for df in at.dataframe:
-        table = df.value
+    for table in small_tables(at):
         if "Indicator" in table and "Latest sourced value (year)" in table and label in set(table["Indicator"]):
             return table[table["Indicator"] == label].iloc[0]
     raise AssertionError(f"no profile table shows {label}")

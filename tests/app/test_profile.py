@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from page_runner import chart_titles, run_page
+from page_runner import chart_titles, run_page, small_tables
 
 PAGE = "pages/profile.py"
 
@@ -69,9 +69,8 @@ def test_autonomy_score_against_peer_median(bundled_db):
     # 88.5 -> median (67.9 + 71.4) / 2 = 69.6 -> shown "70"; ratio 64.3 / 69.6 = 92 %.
     at = run_page(PAGE, lang="en", c="PER")
     # the area table (formatted text), not the chart's "show data" table (raw numbers)
-    mandate = next(d.value for d in at.dataframe
-                   if "Peer median" in d.value.columns and d.value["Value"].dtype != "float64"
-                   and "Autonomy score" in set(d.value["Indicator"]))
+    mandate = next(table for table in small_tables(at)
+                   if "Peer median" in table.columns and "Autonomy score" in set(table["Indicator"]))
     row = mandate[mandate["Indicator"] == "Autonomy score"].iloc[0]
     assert row["Value"] == "64 †"
     assert row["Year"] == "2025"

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from page_runner import open_data_tables, run_page
+from page_runner import open_data_tables, run_page, small_tables
 
 DASHBOARD = "../../dashboard.py"
 MISSING_WORDS = {"None", "none", "null", "nan", "NaN", "NaT", "<NA>"}
@@ -35,6 +35,11 @@ def _table_problems(at: AppTest) -> list[str]:
             words = {str(v).strip() for v in df[column].dropna()} & MISSING_WORDS
             if words:
                 problems.append(f"table {i}, column {column!r}: shows {sorted(words)}")
+    for i, df in enumerate(small_tables(at)):  # text drawn whole (components.small_table)
+        for column in df.columns:
+            words = {str(v).strip() for v in df[column]} & MISSING_WORDS
+            if words:
+                problems.append(f"small table {i}, column {column!r}: shows {sorted(words)}")
     return problems
 
 

@@ -140,7 +140,8 @@ def _shown_text(page) -> str:
 
 
 def _wait_for_frames(page) -> None:
-    for frame in page.frames[1:]:
+    # The hidden warm-up frame (components.warm_up_widget_kinds) holds no page: only the deck's.
+    for frame in [f for f in page.frames[1:] if not f.url.startswith("about:")]:
         frame.wait_for_selector('[data-testid="stMain"] h1', state="attached", timeout=60_000)
         frame.wait_for_function("""() => !document.querySelector('[data-testid="stStatusWidget"]')
             && [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].every(c => c.querySelector('.main-svg'))""",

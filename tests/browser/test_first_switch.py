@@ -12,7 +12,8 @@ page that follows asks for none of it again, and nothing breaks on the way.
 2. React shows the first widget of each kind a tab draws as a placeholder (`stSkeleton`) and
 reveals it ~0.2-0.3 s later. `components.warm_up_widget_kinds` draws one hidden widget of each
 kind the selections use in the frame, so the first switch from the overview to
-Resources (topic buttons, toggle, institution list: none of them on the overview) shows none.
+Resources (topic buttons, toggle, institution list: none of them on the overview) shows none,
+nor the first switch to the deck (its text area and frame of the view are on no other page).
 """
 from __future__ import annotations
 
@@ -92,5 +93,29 @@ def test_first_switch_shows_no_placeholder_for_the_selection_widgets(browser, se
         assert "stSkeleton" not in added, added
         assert warm_up.count() == 1 and not warm_up.is_visible()
         assert watch.script_errors == []
+    finally:
+        context.close()
+
+
+def test_first_switch_to_the_deck_shows_no_placeholder(browser, server):
+    context = browser.new_context(viewport=VIEWPORT)
+    page = context.new_page()
+    watch = PageWatch(server_host="localhost").attach(page)
+    try:
+        page.goto(f"{server.url}/?lang=es")
+        wait_for_render(page)
+        assert page.locator('[data-testid="stMain"] [data-testid="stTextArea"]').count() == 0  # the premise
+
+        page.evaluate(WATCH_ADDED_JS)
+        page.locator('[data-testid="stSidebarNav"] a[href$="/deck"]').click()
+        page.wait_for_selector('[data-testid="stMain"] [data-testid="stIFrame"]', timeout=30_000)
+        wait_for_render(page)
+        added = page.evaluate("window.__added")
+        assert {"stTextArea", "stIFrame"} <= set(added), added
+        assert "stSkeleton" not in added, added
+        # The warm-up frame is empty and out of sight; the deck's own frame shows the view.
+        assert not page.locator(f".st-key-{components.WARM_UP_CONTAINER_KEY} iframe").is_visible()
+        assert page.locator('[data-testid="stMain"] [data-testid="stIFrame"]').is_visible()
+        assert watch.script_errors == [] and watch.foreign == []
     finally:
         context.close()
