@@ -360,9 +360,9 @@ def small_table(table: pl.DataFrame, *, label: str | None = None) -> None:
     if table.height > SMALL_TABLE_MAX_ROWS:
         raise ValueError(f"{table.height} rows: a table this long is a `dataframe`")
     table = blank_missing_text(table.with_columns(pl.all().cast(pl.String)))
-    head = "".join(f'<th scope="col">{html.escape(c)}</th>' for c in table.columns)
+    head = "".join(f'<th scope="col">{literal.html(c)}</th>' for c in table.columns)
     body = "".join("<tr>" + "".join(_small_table_cell(v) for v in row) + "</tr>" for row in table.iter_rows())
-    name = f' aria-label="{html.escape(label)}"' if label else ""
+    name = f' aria-label="{literal.html(label)}"' if label else ""
     st.html(f'<div class="{SMALL_TABLE_CLASS}" role="region" tabindex="0"{name}><table>'
             f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>")
 
@@ -370,7 +370,7 @@ def small_table(table: pl.DataFrame, *, label: str | None = None) -> None:
 def _small_table_cell(value: str) -> str:
     """One line, as in the grid; a long text (a citation) wraps within a wide cell instead."""
     long = ' class="mirador-long"' if len(value) > SMALL_TABLE_LONG_CELL else ""
-    return f"<td{long}>{html.escape(value)}</td>"
+    return f"<td{long}>{literal.html(value)}</td>"
 
 
 # The grid shows at most ten rows by default (`height="auto"`), 35 px a row under a 35 px header.

@@ -7,6 +7,8 @@ Only strings of the catalogue and of `ui_strings.csv` may carry formatting. Ever
   info/warning/error, headers, metric/expander/widget labels): the value shows literally.
 - `plotly(value)` for plotly text (hover, titles, annotations, tick labels), which reads
   `<b>`, `<br>`, `<a href>`: `<`, `>` and `&` become entities, so they show as typed.
+- `html(value)` for text inside markup the app writes for `st.html` (a cell, an attribute):
+  quotes become entities too.
 - `markdown_link(text, url)` for a link in markdown: only http(s) addresses become links.
 - `is_web_link(url)` / `WEB_LINK_PATTERN` for link columns of tables (`st.column_config.LinkColumn`).
 - `without_folders(text)` for messages that may name a file: its name, never its folder.
@@ -16,7 +18,7 @@ place where the value meets its renderer (a value meant for plotly is never mark
 """
 from __future__ import annotations
 
-import html
+import html as _html
 import re
 from urllib.parse import quote
 
@@ -57,7 +59,12 @@ def markdown(value) -> str:
 
 def plotly(value) -> str:
     """`value` as literal text in a plotly string (hover, title, annotation, tick label)."""
-    return "" if value is None else html.escape(str(value), quote=False)
+    return "" if value is None else _html.escape(str(value), quote=False)
+
+
+def html(value) -> str:
+    """`value` as literal text in HTML the app writes (element text or a quoted attribute)."""
+    return "" if value is None else _html.escape(str(value))
 
 
 def is_web_link(url) -> bool:

@@ -73,6 +73,16 @@ WATCH_ADDED_JS = """() => {
 }"""
 
 
+def switch_noting_additions(page, target: str, arrived: str) -> list[str]:
+    """Click `target` in the sidebar; the test ids of every element the switch added, once the
+    page shows an element with test id `arrived` and has rendered."""
+    page.evaluate(WATCH_ADDED_JS)
+    page.locator(f'[data-testid="stSidebarNav"] a[href$="/{target}"]').click()
+    page.wait_for_selector(f'[data-testid="stMain"] [data-testid="{arrived}"]', timeout=30_000)
+    wait_for_render(page)
+    return page.evaluate("window.__added")
+
+
 def test_first_switch_shows_no_placeholder_for_the_selection_widgets(browser, server):
     context = browser.new_context(viewport=VIEWPORT)
     page = context.new_page()
@@ -84,11 +94,7 @@ def test_first_switch_shows_no_placeholder_for_the_selection_widgets(browser, se
         assert warm_up.count() == 1 and not warm_up.is_visible()
         assert page.locator('[data-testid="stMain"] [data-testid="stMultiSelect"]').count() == 0  # the premise
 
-        page.evaluate(WATCH_ADDED_JS)
-        page.locator('[data-testid="stSidebarNav"] a[href$="/resources"]').click()
-        page.wait_for_selector('[data-testid="stMain"] [data-testid="stMultiSelect"]', timeout=30_000)
-        wait_for_render(page)
-        added = page.evaluate("window.__added")
+        added = switch_noting_additions(page, "resources", "stMultiSelect")
         assert {"stMultiSelect", "stButtonGroup", "stCheckbox"} <= set(added), added
         assert "stSkeleton" not in added, added
         assert warm_up.count() == 1 and not warm_up.is_visible()
@@ -106,11 +112,7 @@ def test_first_switch_to_the_deck_shows_no_placeholder(browser, server):
         wait_for_render(page)
         assert page.locator('[data-testid="stMain"] [data-testid="stTextArea"]').count() == 0  # the premise
 
-        page.evaluate(WATCH_ADDED_JS)
-        page.locator('[data-testid="stSidebarNav"] a[href$="/deck"]').click()
-        page.wait_for_selector('[data-testid="stMain"] [data-testid="stIFrame"]', timeout=30_000)
-        wait_for_render(page)
-        added = page.evaluate("window.__added")
+        added = switch_noting_additions(page, "deck", "stIFrame")
         assert {"stTextArea", "stIFrame"} <= set(added), added
         assert "stSkeleton" not in added, added
         # The warm-up frame is empty and out of sight; the deck's own frame shows the view.
