@@ -140,8 +140,14 @@ def _shown_text(page) -> str:
 
 
 def _wait_for_frames(page) -> None:
-    # The hidden warm-up frame (components.warm_up_widget_kinds) holds no page: only the deck's.
-    for frame in [f for f in page.frames[1:] if not f.url.startswith("about:")]:
+    # Only the deck's frame holds a page (its src ends in embed=true). Found by its element, not
+    # by frame URL: a frame just attached has the URL "" until it commits, so the hidden warm-up
+    # frame (components.warm_up_widget_kinds, given HTML) could pass a URL filter and be waited
+    # on for a title it never gets.
+    if urlparse(page.url).path.rstrip("/").endswith("/deck"):
+        page.wait_for_selector('iframe[src*="embed=true"]', state="attached", timeout=60_000)
+    for element in page.query_selector_all('iframe[src*="embed=true"]'):
+        frame = element.content_frame()
         frame.wait_for_selector('[data-testid="stMain"] h1', state="attached", timeout=60_000)
         frame.wait_for_function("""() => !document.querySelector('[data-testid="stStatusWidget"]')
             && [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].every(c => c.querySelector('.main-svg'))""",
