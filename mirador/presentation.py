@@ -28,6 +28,10 @@ _CONTROLS = ", ".join(f'[data-testid="{tid}"]' for tid in (
 _KEPT_IN_ROWS = ", ".join(f'[data-testid="{tid}"]' for tid in (
     "stPlotlyChart", "stButton", "stDataFrame", "stMarkdown", "stIFrame", "stMetric"))
 
+# Text kept on screen although it comes before the first chart: whatever a page draws inside
+# st.container(key=KEPT_TEXT_KEY) (Progress's key messages, a donor meeting's headline).
+KEPT_TEXT_KEY = "presentation_kept_text"
+
 # Top-level blocks around the first chart. `:has()` cannot nest, `:not()` can hold one.
 _CHART_BOX = f"{_TOP} > :has({_CHART})"
 _FIRST_CHART_BOX = f"{_CHART_BOX}:not({_CHART_BOX} ~ *)"
@@ -52,9 +56,10 @@ html {{ font-size: 19px; }}
 /* The first chart opens the screen, with its caption (unit, n, source) under it. The page
    title, intro, definitions and section headings before it are not shown (the chart's own
    title says what it shows); the rest of what came before it (the data banner, the
-   overview's cards, the compare table) follows it, then everything after it. Every chart
+   overview's cards, the compare table, text a page keeps: KEPT_TEXT_KEY) follows it, then
+   everything after it. Every chart
    marks illustrative values in its own frame, so the banner may come second. */
-{_TEXT_BEFORE_FIRST_CHART}:has([data-testid="stMarkdown"], [data-testid="stHeading"]):not(:has([data-testid="stAlert"])) {{
+{_TEXT_BEFORE_FIRST_CHART}:has([data-testid="stMarkdown"], [data-testid="stHeading"]):not(:has([data-testid="stAlert"], .st-key-{KEPT_TEXT_KEY})) {{
   display: none !important; }}
 {_BEFORE_FIRST_CHART} {{ order: 1; }}
 {_AFTER_FIRST_CHART} {{ order: 2; }}

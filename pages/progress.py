@@ -6,7 +6,7 @@ import polars as pl
 import streamlit as st
 
 import catalogue
-from mirador import components, figures, progress, queries, state
+from mirador import components, figures, presentation, progress, queries, state
 from mirador import formatting as fmt
 from mirador.i18n import indicator_label, indicator_unit, institution_label, t
 
@@ -70,9 +70,12 @@ def scorecard_section() -> None:
         institutions=chosen, indicators=progress.HEADLINE_MEASURES, lang=lang, cells=cells,
         first_npm_years=first_npm_years)
     st.subheader(t("progress_section_scorecard", lang), anchor=False)
-    st.markdown(f"**{t('progress_key_messages_heading', lang)}**")
-    st.markdown("\n".join(f"{k}. {message}" for k, message in
-                           enumerate(progress.key_messages(headline, lang), start=1)))
+    # In a container: presentation mode hides the text above a page's first chart, but a donor
+    # meeting needs the key messages on the screen (presentation.KEPT_TEXT_KEY).
+    with st.container(key=presentation.KEPT_TEXT_KEY):
+        st.markdown(f"**{t('progress_key_messages_heading', lang)}**")
+        st.markdown("\n".join(f"{k}. {message}" for k, message in
+                               enumerate(progress.key_messages(headline, lang), start=1)))
     components.dataframe(progress.scorecard(headline, chosen, progress.HEADLINE_MEASURES, lang), lang)
     st.caption(t("progress_scorecard_note", lang))
 

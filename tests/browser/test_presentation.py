@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from devtools.browser import error_texts, wait_for_render
+from devtools.browser import error_texts, full_screenshot, wait_for_render
 from mirador.i18n import t
 from mirador.navigation import PAGES
 
@@ -73,6 +73,22 @@ def test_each_page_presents_its_first_chart_on_the_first_screen(screen, server, 
         if errors := error_texts(screen):
             problems.append(f"{spec.url_path}: error {errors[0][:200]}")
     assert not problems, "\n".join(problems)
+
+
+def test_progress_presents_its_key_messages(screen, server, screenshots_dir):
+    """Presentation mode hides the text above a page's first chart; Progress's key messages are
+    above its chart, and they are what a donor meeting is shown first in words."""
+    screen.goto(f"{server.url}/progress?lang=es&present=1")
+    wait_for_render(screen)
+    full_screenshot(screen, screenshots_dir / "present_progress_key_messages_es.png")
+    heading = screen.locator('[data-testid="stMain"] strong',
+                             has_text=t("progress_key_messages_heading", "es"))
+    assert heading.count() == 1 and heading.is_visible()
+    messages = [item.inner_text().strip() for item in screen.locator('[data-testid="stMain"] ol li').all()
+                if item.is_visible()]
+    assert messages and all(messages), messages
+    chart = screen.evaluate(FIRST_CHART_BOX_JS)
+    assert chart is not None and chart["top"] < heading.bounding_box()["y"], "the chart still opens the screen"
 
 
 def _frame_shows(page, url_path: str) -> None:
