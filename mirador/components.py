@@ -497,8 +497,9 @@ def chart_ends(n_institutions: int, lang: str, container=None) -> int | None:
 
 
 def panel_ends(ranking_ends: int | None) -> int | None:
-    """Small multiples and line charts: fewer at each end than a ranking (each takes a panel
-    or a colour of its own), and all of them whenever the rankings draw all."""
+    """Small multiples, line charts and the autonomy matrix: fewer at each end than a ranking
+    (each takes a panel, a colour or a row of cells of its own), and all of them whenever the
+    rankings draw all."""
     from mirador import figures
     return None if ranking_ends is None else figures.PANEL_ENDS
 

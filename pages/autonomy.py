@@ -36,12 +36,14 @@ criteria_ids = [r["criterion_id"] for r in catalogue.criteria()]
 
 # ---- sections in tabs, only the open one built and sent (issue #11)
 def matrix_section() -> None:
-    """The criteria matrix (past a dozen, rows by score, so that both ends are the extremes)."""
+    """The criteria matrix (past a dozen, rows by score, so that both ends are the extremes; as
+    few at each end as a panel chart: a row is a line of cells read across, and 21 of them took
+    a screen and a half)."""
     matrix_title = t("matrix_title", lang, year=year)
     score_of = dict(scores.select("iso3", "autonomy_score").iter_rows()) if state.many_institutions(chosen) else None
     components.chart_block(
         figures.autonomy_matrix(cells, title=matrix_title, lang=lang, institutions=chosen, ranking=score_of,
-                                ends=ends),
+                                ends=components.panel_ends(ends)),
         title=matrix_title, data=cells, lang=lang, key="autonomy_matrix")
     components.missing_data_note(chosen, cells, year, lang, value_col="assessment")
 

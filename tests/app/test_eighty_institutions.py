@@ -144,6 +144,23 @@ def test_status_bars_and_matrix_keep_both_ends(eighty):
     assert len(bar_rows(status)) <= MOST_ROWS
 
 
+def test_the_matrix_draws_fewer_rows_than_the_ranking_and_both_ends(eighty):
+    """A matrix row is a line of cells read across: fewer of them than a ranking's bars (21 took a
+    screen and a half), still the highest and the lowest score of the year shown."""
+    at = run_page("pages/autonomy.py", lang=LANG)
+    matrix = chart(at, t("matrix_title", LANG, year="")[:20])
+    rows = max((tr["y"] for tr in matrix["data"] if tr["type"] == "heatmap"), key=len)
+    score = chart(run_page("pages/autonomy.py", lang=LANG, tab="score"), indicator_label("autonomy_score", LANG) + ",")
+    assert 2 < len(rows) < len(bar_rows(score))
+    [(year,)] = sql(eighty, "SELECT max(year) FROM mart_autonomy_scores")
+    scored = sql(eighty, "SELECT i.country_name_es, s.autonomy_score FROM mart_autonomy_scores s "
+                         "JOIN institutions i USING (iso3) WHERE s.year = ? AND s.autonomy_score IS NOT NULL", year)
+    for end in (max, min):  # ties: any of the institutions with that score
+        best = end(score for _, score in scored)
+        assert {name for name, score in scored if score == best} & set(rows), end.__name__
+    assert str(year) in matrix["layout"]["meta"]["title"]
+
+
 def test_small_multiples_and_curves_show_a_few_panels(eighty):
     at = run_page("pages/recommendations.py", lang=LANG, tab="trend")
     trend = [s for s in chart_specs(at) if sum(k.startswith("xaxis") for k in s["layout"]) > 1]
