@@ -339,11 +339,11 @@ def dataframe(table: pl.DataFrame, lang: str, *, column_config: dict | None = No
 
 # A few rows of text, read whole: lighter than the grid (a canvas, its toolbar and observers).
 SMALL_TABLE_MAX_ROWS = 10
-SMALL_TABLE_CLASS = "mirador-small-table"
+SMALL_TABLE_CLASS, SMALL_TABLE_WRAP_CLASS = "mirador-small-table", "mirador-wrap"
 SMALL_TABLE_LONG_CELL = 48  # characters: a longer cell wraps (`LAYOUT_CSS`)
 
 
-def small_table(table: pl.DataFrame, *, label: str | None = None) -> None:
+def small_table(table: pl.DataFrame, *, label: str | None = None, wrap: bool = False) -> None:
     """A table of a handful of rows (at most `SMALL_TABLE_MAX_ROWS`) of text already formatted
     for the reader, drawn whole as a plain HTML table; for anything else use `dataframe`.
 
@@ -354,8 +354,9 @@ def small_table(table: pl.DataFrame, *, label: str | None = None) -> None:
     `dataframe` stays the way for longer tables, tables of numbers, dates or links.
 
     Cells are literal text (HTML-escaped; a value never becomes markup), missing ones blank
-    as in `dataframe`. Scrolls sideways inside its box on a narrow screen (`LAYOUT_CSS`);
-    `label` names it for screen readers.
+    as in `dataframe`. A cell stays on one line unless it is long; with `wrap`, every cell
+    may wrap (a table of several long columns, to fit the screen's width). Scrolls sideways
+    inside its box on a narrow screen (`LAYOUT_CSS`); `label` names it for screen readers.
     """
     if table.height > SMALL_TABLE_MAX_ROWS:
         raise ValueError(f"{table.height} rows: a table this long is a `dataframe`")
@@ -363,8 +364,23 @@ def small_table(table: pl.DataFrame, *, label: str | None = None) -> None:
     head = "".join(f'<th scope="col">{literal.html(c)}</th>' for c in table.columns)
     body = "".join("<tr>" + "".join(_small_table_cell(v) for v in row) + "</tr>" for row in table.iter_rows())
     name = f' aria-label="{literal.html(label)}"' if label else ""
-    st.html(f'<div class="{SMALL_TABLE_CLASS}" role="region" tabindex="0"{name}><table>'
+    classes = SMALL_TABLE_CLASS + (f" {SMALL_TABLE_WRAP_CLASS}" if wrap else "")
+    st.html(f'<div class="{classes}" role="region" tabindex="0"{name}><table>'
             f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>")
+
+
+def text_table(table: pl.DataFrame, lang: str, *, label: str, key: str) -> None:
+    """A table of text already formatted for the reader (figures with their years, gaps said in
+    words): drawn whole while it is short (`small_table`: every cell wraps, so nothing is cut at
+    a projector's 1280 px or on paper), past `SMALL_TABLE_MAX_ROWS` rows the grid (sort, search,
+    its own scroll). A CSV download under it either way (a small table has no toolbar)."""
+    if table.height <= SMALL_TABLE_MAX_ROWS:
+        small_table(table, label=label, wrap=True)
+    else:
+        dataframe(table, lang)
+    st.download_button(t("download_csv", lang), lambda: exports.csv_bytes(table, lang),
+                       file_name=f"mirador_{key}_{lang}.csv", mime="text/csv", on_click="ignore",
+                       key=f"download_{key}")
 
 
 def _small_table_cell(value: str) -> str:
@@ -562,8 +578,9 @@ def missing_reasons(missing_iso3: Sequence[str], year: int | None, lang: str) ->
 
 
 def missing_data_note(expected_iso3: Sequence[str], data: pl.DataFrame, year: int | None,
-                      lang: str, value_col: str = "value") -> list[str]:
-    """Show (as a caption) why institutions in `expected_iso3` have no value; returns the missing codes."""
+                      lang: str, value_col: str = "value", *, key: str) -> list[str]:
+    """Show (as a caption) why institutions in `expected_iso3` have no value; returns the missing codes.
+    Past a dozen, the reasons are in a box (`key`: its name, unique on the page) built once opened."""
     present = set()
     if data.height and "iso3" in data.columns:
         rows = data if value_col not in data.columns else data.filter(pl.col(value_col).is_not_null())
@@ -573,8 +590,13 @@ def missing_data_note(expected_iso3: Sequence[str], data: pl.DataFrame, year: in
         # Past a dozen, one sentence each would bury the chart: a count, the reasons on request.
         st.caption(t("missing_many", lang, n=fmt.integer(len(missing), lang),
                      total=fmt.integer(len(expected_iso3), lang)))
-        with st.expander(t("missing_many_list", lang, n=fmt.integer(len(missing), lang))):
-            st.markdown("\n".join(f"- {reason}" for reason in missing_reasons(missing, year, lang)))
+        # Built only once opened, like "show data": at 80 institutions a page sent ~70 reasons
+        # with every switch for a list few readers open (issue #11).
+        box = st.expander(t("missing_many_list", lang, n=fmt.integer(len(missing), lang)),
+                          key=f"missing_list_{key}", on_change="rerun")
+        if box.open:
+            with box:
+                st.markdown("\n".join(f"- {reason}" for reason in missing_reasons(missing, year, lang)))
     elif missing:
         st.caption("ℹ️ " + " ".join(missing_reasons(missing, year, lang)))
     return missing
@@ -699,12 +721,17 @@ LAYOUT_CSS = """<style>
 .mirador-small-table th, .mirador-small-table td { padding: 0.45rem 0.5rem; vertical-align: top; white-space: nowrap;
   border-bottom: 1px solid rgba(49, 51, 63, 0.1); border-right: 1px solid rgba(49, 51, 63, 0.1); }
 .mirador-small-table td.mirador-long { white-space: normal; min-width: 20rem; }
+/* Every cell wraps; 9rem: Progress's scorecard, a name and five long cells, fits beside the
+   sidebar at 1280 px */
+.mirador-small-table.mirador-wrap table { width: 100%; }
+.mirador-small-table.mirador-wrap td, .mirador-small-table.mirador-wrap th { white-space: normal; }
+.mirador-small-table.mirador-wrap td.mirador-long { min-width: 9rem; }
 .mirador-small-table tbody tr:last-child td { border-bottom: none; }
 @media print {
   .mirador-small-table { overflow: visible; break-inside: avoid; }
   .mirador-small-table table { font-size: 0.7rem; width: 100%; }
   .mirador-small-table th, .mirador-small-table td { white-space: normal; }
-  .mirador-small-table td.mirador-long { min-width: 0; }
+  .mirador-small-table td.mirador-long, .mirador-small-table.mirador-wrap td.mirador-long { min-width: 0; }
 }
 </style>"""
 

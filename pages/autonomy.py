@@ -45,7 +45,7 @@ def matrix_section() -> None:
         figures.autonomy_matrix(cells, title=matrix_title, lang=lang, institutions=chosen, ranking=score_of,
                                 ends=components.panel_ends(ends)),
         title=matrix_title, data=cells, lang=lang, key="autonomy_matrix")
-    components.missing_data_note(chosen, cells, year, lang, value_col="assessment")
+    components.missing_data_note(chosen, cells, year, lang, value_col="assessment", key="autonomy_matrix")
 
 
 def score_section() -> None:

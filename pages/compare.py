@@ -89,7 +89,7 @@ def indicator_section(indicator_id: str) -> None:
             figures.ranking_bars(one_year, title=bars_title, unit=unit, lang=lang, institutions=chosen,
                                  n_col="n", show_median=False),
             title=bars_title, data=one_year, lang=lang, key=f"compare_bars_{indicator_id}", unit=unit)
-        components.missing_data_note(chosen, one_year, year, lang)
+        components.missing_data_note(chosen, one_year, year, lang, key=f"compare_{indicator_id}")
     if show_trends:
         with columns[1]:
             lines_title = (t("compare_lines_title_years", lang, indicator=label,

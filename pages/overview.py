@@ -130,7 +130,7 @@ components.chart_block(
                               unit=indicator_unit(map_indicator), lang=lang, n_col="n",
                               side_by_side=presentation.is_on()),
     title=map_title, data=map_data, lang=lang, key="overview_map", unit=indicator_unit(map_indicator))
-components.missing_data_note(institutions, map_data, map_year, lang)
+components.missing_data_note(institutions, map_data, map_year, lang, key="overview")
 
 # ---- timeline
 st.header(t("section_timeline", lang))

@@ -76,7 +76,8 @@ def scorecard_section() -> None:
         st.markdown(f"**{t('progress_key_messages_heading', lang)}**")
         st.markdown("\n".join(f"{k}. {message}" for k, message in
                                enumerate(progress.key_messages(headline, lang), start=1)))
-    components.dataframe(progress.scorecard(headline, chosen, progress.HEADLINE_MEASURES, lang), lang)
+    components.text_table(progress.scorecard(headline, chosen, progress.HEADLINE_MEASURES, lang), lang,
+                          label=t("progress_section_scorecard", lang), key="scorecard")
     st.caption(t("progress_scorecard_note", lang))
 
 

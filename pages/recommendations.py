@@ -111,7 +111,7 @@ def rates_section() -> None:
                                  value_col=rate, n_col="n_with_information", ends=ends),
             title=rate_title, data=shown, lang=lang, key=f"rec_{rate}", unit="percent",
             n_total=shown["n_with_information"].sum())
-    components.missing_data_note(chosen, shown, None, lang, value_col="implementation_rate")
+    components.missing_data_note(chosen, shown, None, lang, value_col="implementation_rate", key="recommendations")
 
 
 def status_section() -> None:

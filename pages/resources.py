@@ -55,7 +55,7 @@ def ranking_section() -> None:
         figures.ranking_bars(snapshot, title=ranking_title, unit=unit, lang=lang, institutions=chosen,
                              n_col="n", ends=ends),
         title=ranking_title, data=snapshot, lang=lang, key="resources_ranking", unit=unit)
-    components.missing_data_note(chosen, snapshot, year, lang)
+    components.missing_data_note(chosen, snapshot, year, lang, key="resources")
 
 
 def map_section() -> None:

@@ -5,6 +5,7 @@ AppTest resolves paths against the calling file, so this module sits beside the 
 from __future__ import annotations
 
 import json
+import re
 from html.parser import HTMLParser
 
 import pandas as pd
@@ -111,7 +112,7 @@ def small_tables(at: AppTest) -> list[pd.DataFrame]:
     """The page's `components.small_table`s as the reader reads them (text cells, entities decoded)."""
     tables = []
     for element in at.get("html"):
-        if 'class="mirador-small-table"' not in element.proto.body:
+        if not re.search(r'class="mirador-small-table[" ]', element.proto.body):
             continue
         reader = _TableReader()
         reader.feed(element.proto.body)

@@ -224,3 +224,22 @@ def test_nine_institutions_keep_every_bar_and_no_show_all_toggle(bundled_db, use
     n = sql(bundled_db, "SELECT count(*) FROM institutions")[0][0]
     assert len(bar_rows(ranking)) == n == 9
     assert at.multiselect(key="qp_c").value  # the nine: every chip, as before
+
+
+@pytest.mark.parametrize("page, key", [("resources", "resources"), ("overview", "overview")])
+def test_the_list_of_institutions_without_data_is_built_once_opened(eighty, page, key):
+    """Past a dozen, who has no data is counted in a caption and listed in a box; the list (one
+    reason per institution) is sent only when the box is opened, not with every switch."""
+    at = run_page(f"pages/{page}.py", lang=LANG)
+    prefix = t("missing_many_list", LANG, n="").rstrip("()")
+    [box] = [e for e in at.expander if e.label.startswith(prefix)]
+    n = int(re.search(r"\((\d+)\)", box.label).group(1))
+    assert n > 12
+    reasons = lambda: [m.value for m in at.markdown if m.value.startswith("- ")]  # noqa: E731
+    assert not reasons()
+    at.session_state[f"missing_list_{key}"] = True
+    at.run()
+    assert not at.exception
+    [listed] = reasons()
+    lines = listed.splitlines()
+    assert len(lines) == n and len(set(lines)) == n

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from page_runner import chart_specs
+from page_runner import chart_specs, small_tables
 
 from mirador import queries
 from mirador.i18n import t
@@ -54,7 +54,8 @@ def _assert_populated(at: AppTest, page: str, lang: str, came_from: str) -> None
     if page in CHART_PAGES:
         assert chart_specs(at), f"{where}: no chart"
     if page in TABLE_PAGES:
-        assert at.dataframe and len(at.dataframe[0].value), f"{where}: no table"
+        tables = [d.value for d in at.dataframe] + small_tables(at)
+        assert tables and len(tables[0]), f"{where}: no table"
 
 
 def test_the_reported_journeys_show_populated_pages(bundled_db):

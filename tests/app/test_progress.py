@@ -15,7 +15,7 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from page_runner import open_section, run_page
+from page_runner import open_section, run_page, small_tables
 
 PAGE = "pages/progress.py"
 NBSP = "\u00a0"
@@ -107,7 +107,7 @@ def test_tally_counts_improved_and_worsened(bundled_db):
 def test_scorecard_comes_first_and_chile_has_no_score_before_its_npm(bundled_db):
     at = run_page(PAGE, lang="en", c=["CHL", "PER"])
     assert [h.value for h in at.subheader][0] == "Donor scorecard: baseline → latest"
-    card = at.dataframe[0].value
+    [card] = small_tables(at)  # two institutions: drawn whole, every cell wrapping
     chile = card[card["Country"] == "Chile"].iloc[0]
     # Chile's NPM operated from May 2020: no 2017 autonomy score, and the gap says why
     assert chile["Autonomy score"] == "— NPM not yet operating in 2017 (since 2020)"
@@ -150,7 +150,7 @@ def test_opens_on_key_messages_and_scorecard_alone(bundled_db):
     at = run_page(PAGE, lang="en", c=["PER"], i=["implementation_rate"])
     assert _url(at, "tab") == ["summary"]
     assert [m.value for m in at.markdown if m.value.startswith("1. ")]
-    assert len(at.dataframe) == 1  # the scorecard; no tally, no chart, no sentences yet
+    assert len(small_tables(at)) == 1 and not at.dataframe  # the scorecard; no tally, no chart, no sentences yet
     assert not _chart_specs(at)
     assert "Peru: Implementation rate" not in _text(at)
     assert DOWNLOAD not in _downloads(at)
@@ -173,7 +173,7 @@ def test_presentation_mode_shows_the_complete_view(bundled_db):
     assert not at.tabs
     assert [h.value for h in at.header] == TAB_LABELS["en"]
     assert len(_chart_specs(at)) == 1
-    tables = [d.value for d in at.dataframe]
+    tables = [d.value for d in at.dataframe] + small_tables(at)
     assert any("Autonomy score" in t.columns for t in tables)  # the scorecard
     assert any("Improved" in t.columns for t in tables)  # the tally
     assert ("Peru: the criterion “Operational independence”, not met in 2017, was met in 2025 "
@@ -196,3 +196,23 @@ def test_at_80_institutions_a_box_builds_its_sentences_once_opened(bundled_db, e
         lines = [line for text in texts for line in text.splitlines() if line.startswith("- ")]
         assert lines and all("Peru" in line for line in lines), lines
         assert not [m for box in at.main.expander if box.label != "Peru" for m in box.markdown]
+
+
+def _institution_count(db) -> int:
+    import duckdb
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute("SELECT count(*) FROM institutions").fetchone()[0]
+
+
+def test_the_scorecard_is_drawn_whole_for_a_few_and_as_a_grid_for_many(bundled_db, eighty_db, use_database):
+    """Nine rows of long cells read whole (a grid cut them at a projector's 1280 px); 80 stay a
+    grid, which sorts and scrolls. Either way a CSV of it can be taken home."""
+    at = run_page(PAGE, lang="en")
+    [card] = small_tables(at)
+    assert len(card) == _institution_count(bundled_db) and not at.dataframe
+    assert "Download CSV" in _downloads(at)
+    with use_database(eighty_db):
+        at = run_page(PAGE, lang="en")
+        assert not small_tables(at)
+        assert len(at.dataframe[0].value) == _institution_count(eighty_db)
+        assert "Download CSV" in _downloads(at)

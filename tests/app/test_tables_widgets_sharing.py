@@ -57,7 +57,7 @@ def _table_problems(at: AppTest) -> list[str]:
 ])
 def test_no_missing_value_shows_as_none_or_nan(bundled_db, page, params):
     at = open_data_tables(run_page(page, **params))  # the charts' "show data" tables too
-    assert at.dataframe, f"{page} shows no table"
+    assert at.dataframe or small_tables(at), f"{page} shows no table"
     assert not _table_problems(at)
 
 

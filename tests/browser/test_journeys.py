@@ -65,7 +65,7 @@ def page_problems(page, spec) -> list[str]:
     if spec.url_path not in PAGES_WITHOUT_CHARTS and page.evaluate(DRAWN_CHARTS_JS) == 0:
         problems.append("no drawn chart")
     if spec.url_path in PAGES_OPENING_ON_A_TABLE and not page.locator(
-            '[data-testid="stMain"] [data-testid="stDataFrame"]').count():
+            '[data-testid="stMain"] [data-testid="stDataFrame"], [data-testid="stMain"] .mirador-small-table').count():
         problems.append("no table")
     return problems
 

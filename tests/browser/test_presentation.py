@@ -91,6 +91,22 @@ def test_progress_presents_its_key_messages(screen, server, screenshots_dir):
     assert chart is not None and chart["top"] < heading.bounding_box()["y"], "the chart still opens the screen"
 
 
+SIDEWAYS_JS = """() => [...document.querySelectorAll('[data-testid="stMain"] .mirador-small-table')]
+    .map(box => box.scrollWidth - box.clientWidth)"""
+
+
+@pytest.mark.parametrize("lang", ["es", "pt"])
+def test_progress_scorecard_reads_whole_at_1280_with_and_without_the_sidebar(screen, server, screenshots_dir, lang):
+    """The donors' scorecard (a name and five long cells a row) wraps inside the screen: as a
+    grid it cut every cell at 1280 px, and as a table of 20rem cells it scrolled sideways."""
+    for present in ("", "&present=1"):
+        screen.goto(f"{server.url}/progress?lang={lang}{present}")
+        wait_for_render(screen)
+        overflow = screen.evaluate(SIDEWAYS_JS)
+        full_screenshot(screen, screenshots_dir / f"progress_scorecard_{lang}{'_present' if present else ''}.png")
+        assert len(overflow) == 1 and overflow[0] <= 1, (present, overflow)
+
+
 def _frame_shows(page, url_path: str) -> None:
     """Wait until the deck's frame shows `url_path` with a drawn chart."""
     page.wait_for_function("([sel, path]) => (document.querySelector(sel)?.getAttribute('src') || '')"

@@ -130,3 +130,21 @@ def _print_problems(tab, server_url: str, name: str, screenshots_dir) -> list[st
         if not any(note.startswith(lead) and f" {n} " in note for note in notes):
             problems.append(f"profile: no print note for the {n}-row criteria table in {notes}")
     return problems
+
+
+def test_progress_scorecard_prints_every_cell_within_the_sheet(browser, server, screenshots_dir):
+    """The donors' scorecard (a name and five long cells a row) wraps on paper: none of it is cut
+    at the sheet's edge or hidden in a box that scrolls."""
+    context = browser.new_context(viewport=SCREEN)
+    tab = context.new_page()
+    tab.goto(f"{server.url}/progress?lang={LANG}")
+    wait_for_render(tab)
+    _print_layout(tab)
+    boxes = tab.evaluate("""() => [...document.querySelectorAll('.mirador-small-table')].map(box => ({
+        right: box.getBoundingClientRect().right, hidden: box.scrollWidth - box.clientWidth,
+        table_right: box.querySelector('table').getBoundingClientRect().right}))""")
+    tab.screenshot(path=screenshots_dir / f"print_progress_scorecard_{LANG}.png", full_page=True)
+    context.close()
+    assert len(boxes) == 1, boxes
+    [box] = boxes
+    assert box["hidden"] <= 1 and max(box["right"], box["table_right"]) <= PRINTABLE["width"] + 0.5, box
