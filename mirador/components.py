@@ -9,7 +9,8 @@
 - `dataframe(table, lang)`: the one way to show a table (never call `st.dataframe`
   directly): missing values blank (never "None"/"nan"), dates as dates in the
   language's format, timestamps only where a column is a timestamp. The one exception:
-  `small_table(table)`, a handful of rows of text already formatted, drawn whole (lighter).
+  `small_table(table)`, a handful of rows of text already formatted, drawn whole (lighter);
+  `text_table(...)` picks between the two by length (Progress's scorecard).
 - `illustrative_banner(lang)`, `missing_data_note(...)`, `data_as_of_text(lang)`,
   `ensure_database()` (builds the DB with a spinner on first start).
 - `share_links(lang)`: the sidebar "share this view" / "presentation link" element.
