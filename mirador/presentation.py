@@ -57,8 +57,8 @@ html {{ font-size: 19px; }}
    title, intro, definitions and section headings before it are not shown (the chart's own
    title says what it shows); the rest of what came before it (the data banner, the
    overview's cards, the compare table, text a page keeps: KEPT_TEXT_KEY) follows it, then
-   everything after it. Every chart
-   marks illustrative values in its own frame, so the banner may come second. */
+   everything after it. Every chart marks illustrative values in its own frame, so the
+   banner may come second. */
 {_TEXT_BEFORE_FIRST_CHART}:has([data-testid="stMarkdown"], [data-testid="stHeading"]):not(:has([data-testid="stAlert"], .st-key-{KEPT_TEXT_KEY})) {{
   display: none !important; }}
 {_BEFORE_FIRST_CHART} {{ order: 1; }}
