@@ -29,7 +29,9 @@ _KEPT_IN_ROWS = ", ".join(f'[data-testid="{tid}"]' for tid in (
     "stPlotlyChart", "stButton", "stDataFrame", "stMarkdown", "stIFrame", "stMetric"))
 
 # Text kept on screen although it comes before the first chart: whatever a page draws inside
-# st.container(key=KEPT_TEXT_KEY) (Progress's key messages, a donor meeting's headline).
+# st.container(key=KEPT_TEXT_KEY) (Progress's key messages, a donor meeting's headline). The
+# rule below hides single elements (stElementContainer); a container is a layout block, so it
+# stays, and moves after the first chart with the rest (tests/browser/test_presentation.py).
 KEPT_TEXT_KEY = "presentation_kept_text"
 
 # Top-level blocks around the first chart. `:has()` cannot nest, `:not()` can hold one.
@@ -59,7 +61,7 @@ html {{ font-size: 19px; }}
    overview's cards, the compare table, text a page keeps: KEPT_TEXT_KEY) follows it, then
    everything after it. Every chart marks illustrative values in its own frame, so the
    banner may come second. */
-{_TEXT_BEFORE_FIRST_CHART}:has([data-testid="stMarkdown"], [data-testid="stHeading"]):not(:has([data-testid="stAlert"], .st-key-{KEPT_TEXT_KEY})) {{
+{_TEXT_BEFORE_FIRST_CHART}:has([data-testid="stMarkdown"], [data-testid="stHeading"]):not(:has([data-testid="stAlert"])) {{
   display: none !important; }}
 {_BEFORE_FIRST_CHART} {{ order: 1; }}
 {_AFTER_FIRST_CHART} {{ order: 2; }}

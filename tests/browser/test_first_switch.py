@@ -83,41 +83,39 @@ def switch_noting_additions(page, target: str, arrived: str) -> list[str]:
     return page.evaluate("window.__added")
 
 
-def test_first_switch_shows_no_placeholder_for_the_selection_widgets(browser, server):
+@pytest.fixture()
+def on_the_overview(browser, server):
+    """(page, watch): a new tab that has just drawn the overview, its first page."""
     context = browser.new_context(viewport=VIEWPORT)
     page = context.new_page()
     watch = PageWatch(server_host="localhost").attach(page)
-    try:
-        page.goto(f"{server.url}/?lang=es")
-        wait_for_render(page)
-        warm_up = page.locator(f".st-key-{components.WARM_UP_CONTAINER_KEY}")
-        assert warm_up.count() == 1 and not warm_up.is_visible()
-        assert page.locator('[data-testid="stMain"] [data-testid="stMultiSelect"]').count() == 0  # the premise
-
-        added = switch_noting_additions(page, "resources", "stMultiSelect")
-        assert {"stMultiSelect", "stButtonGroup", "stCheckbox"} <= set(added), added
-        assert "stSkeleton" not in added, added
-        assert warm_up.count() == 1 and not warm_up.is_visible()
-        assert watch.script_errors == []
-    finally:
-        context.close()
+    page.goto(f"{server.url}/?lang=es")
+    wait_for_render(page)
+    yield page, watch
+    context.close()
 
 
-def test_first_switch_to_the_deck_shows_no_placeholder(browser, server):
-    context = browser.new_context(viewport=VIEWPORT)
-    page = context.new_page()
-    watch = PageWatch(server_host="localhost").attach(page)
-    try:
-        page.goto(f"{server.url}/?lang=es")
-        wait_for_render(page)
-        assert page.locator('[data-testid="stMain"] [data-testid="stTextArea"]').count() == 0  # the premise
+def test_first_switch_shows_no_placeholder_for_the_selection_widgets(on_the_overview):
+    page, watch = on_the_overview
+    warm_up = page.locator(f".st-key-{components.WARM_UP_CONTAINER_KEY}")
+    assert warm_up.count() == 1 and not warm_up.is_visible()
+    assert page.locator('[data-testid="stMain"] [data-testid="stMultiSelect"]').count() == 0  # the premise
 
-        added = switch_noting_additions(page, "deck", "stIFrame")
-        assert {"stTextArea", "stIFrame"} <= set(added), added
-        assert "stSkeleton" not in added, added
-        # The warm-up frame is empty and out of sight; the deck's own frame shows the view.
-        assert not page.locator(f".st-key-{components.WARM_UP_CONTAINER_KEY} iframe").is_visible()
-        assert page.locator('[data-testid="stMain"] [data-testid="stIFrame"]').is_visible()
-        assert watch.script_errors == [] and watch.foreign == []
-    finally:
-        context.close()
+    added = switch_noting_additions(page, "resources", "stMultiSelect")
+    assert {"stMultiSelect", "stButtonGroup", "stCheckbox"} <= set(added), added
+    assert "stSkeleton" not in added, added
+    assert warm_up.count() == 1 and not warm_up.is_visible()
+    assert watch.script_errors == []
+
+
+def test_first_switch_to_the_deck_shows_no_placeholder(on_the_overview):
+    page, watch = on_the_overview
+    assert page.locator('[data-testid="stMain"] [data-testid="stTextArea"]').count() == 0  # the premise
+
+    added = switch_noting_additions(page, "deck", "stIFrame")
+    assert {"stTextArea", "stIFrame"} <= set(added), added
+    assert "stSkeleton" not in added, added
+    # The warm-up frame is empty and out of sight; the deck's own frame shows the view.
+    assert not page.locator(f".st-key-{components.WARM_UP_CONTAINER_KEY} iframe").is_visible()
+    assert page.locator('[data-testid="stMain"] [data-testid="stIFrame"]').is_visible()
+    assert watch.script_errors == [] and watch.foreign == []
