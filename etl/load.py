@@ -389,6 +389,11 @@ def _read_load_log(target: Path) -> pl.DataFrame | None:
     return _read_previous_table(target, "load_log")
 
 
+# Types of the history tables' columns (load_log, load_notes) as polars holds them: a column of
+# nulls only (restored_from) still needs its type for DuckDB to take it back.
+_HISTORY_TYPES = {"INTEGER": pl.Int32, "BIGINT": pl.Int64, "TIMESTAMP WITH TIME ZONE": pl.Datetime("us", "UTC")}
+
+
 def _read_previous_table(target: Path, table: str) -> pl.DataFrame | None:
     """`table` (a name of this module, never data) of the old file, by load_id; None when absent.
 
@@ -403,7 +408,11 @@ def _read_previous_table(target: Path, table: str) -> pl.DataFrame | None:
         ).fetchall()[0][0]  # fetchall: DuckDB 2 refuses new work while a result is half-read
         if not has_table:
             return None
-        return reader.sql(f'SELECT * FROM previous."{table}" ORDER BY load_id').pl()
+        # A few rows: fetched as Python rows, since `.pl()` goes through pyarrow, whose import (with
+        # numpy's) took 0.06-0.13 s of every republish.
+        result = reader.sql(f'SELECT * FROM previous."{table}" ORDER BY load_id')
+        schema = {name: _HISTORY_TYPES.get(str(kind), pl.String) for name, kind in zip(result.columns, result.types)}
+        return pl.DataFrame(result.fetchall(), schema=schema, orient="row")
     finally:
         reader.close()
 

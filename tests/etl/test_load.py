@@ -80,7 +80,10 @@ def test_missing_boundaries_is_a_warning_not_a_failure(tmp_path):
 def test_load_log_keeps_history_and_describes_inputs(tmp_path, boundaries):
     db = tmp_path / "mirador.duckdb"
     build(TINY, db, boundaries)
+    first = query(db, "SELECT * FROM load_log")
     build(TINY, db, boundaries)
+    # The earlier load comes back as it was, every column (its timestamp to the microsecond, its zone).
+    assert query(db, "SELECT * FROM load_log WHERE load_id = 1") == first
     rows = query(db, "SELECT load_id, source_path, files, row_counts, warnings FROM load_log ORDER BY load_id")
     assert [r[0] for r in rows] == [1, 2]
     files = {f["name"]: f for f in json.loads(rows[1][2])}
