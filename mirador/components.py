@@ -344,7 +344,8 @@ SMALL_TABLE_CLASS, SMALL_TABLE_WRAP_CLASS = "mirador-small-table", "mirador-wrap
 SMALL_TABLE_LONG_CELL = 48  # characters: a longer cell wraps (`LAYOUT_CSS`)
 
 
-def small_table(table: pl.DataFrame, *, label: str | None = None, wrap: bool = False) -> None:
+def small_table(table: pl.DataFrame, *, label: str | None = None, wrap: bool = False,
+                max_rows: int = SMALL_TABLE_MAX_ROWS) -> None:
     """A table of a handful of rows (at most `SMALL_TABLE_MAX_ROWS`) of text already formatted
     for the reader, drawn whole as a plain HTML table; for anything else use `dataframe`.
 
@@ -358,8 +359,11 @@ def small_table(table: pl.DataFrame, *, label: str | None = None, wrap: bool = F
     as in `dataframe`. A cell stays on one line unless it is long; with `wrap`, every cell
     may wrap (a table of several long columns, to fit the screen's width). Scrolls sideways
     inside its box on a narrow screen (`LAYOUT_CSS`); `label` names it for screen readers.
+    `max_rows` is for a table bounded by a catalogue, read whole and across (Compare's indicators
+    by institutions, Methods' catalogues): there every column must stay in view, which a grid
+    beside the sidebar at 1280 px does not do, and there is nothing to sort.
     """
-    if table.height > SMALL_TABLE_MAX_ROWS:
+    if table.height > max_rows:
         raise ValueError(f"{table.height} rows: a table this long is a `dataframe`")
     table = blank_missing_text(table.with_columns(pl.all().cast(pl.String)))
     head = "".join(f'<th scope="col">{literal.html(c)}</th>' for c in table.columns)

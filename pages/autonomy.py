@@ -87,13 +87,13 @@ def evidence_section() -> None:
 
 
 def criteria_section() -> None:
-    """What each criterion means."""
-    components.dataframe(
+    """What each criterion means, every definition read whole."""
+    components.small_table(
         pl.DataFrame({
             t("col_criterion_id", lang): [criterion_label(c, lang) for c in criteria_ids],
             t("col_definition", lang): [criterion_definition(c, lang) for c in criteria_ids],
             t("col_source", lang): [criterion_source(c) for c in criteria_ids],
-        }), lang)
+        }), label=t("tab_criteria", lang), wrap=True, max_rows=len(criteria_ids))
 
 
 def change_section() -> None:

@@ -65,11 +65,13 @@ def _cell(indicator_id: str, iso3: str) -> str:
     return text + (f" {palette.ILLUSTRATIVE_MARK}" if palette.is_illustrative(r["data_status"]) else "")
 
 
-components.dataframe(pl.DataFrame([
+# Read across, every institution in view (a grid beside the sidebar cut the third at 1280 px).
+components.small_table(pl.DataFrame([
     {t("col_indicator_id", lang): indicator_label(i, lang),
      t("compare_col_unit", lang): indicator_unit_label(i, lang),
      **{institution_label(c, lang): _cell(i, c) for c in chosen}}
-    for i in indicators]), lang)
+    for i in indicators]), label=t("compare_section_table", lang, year=year), wrap=True,
+    max_rows=len(all_indicators))
 st.caption(t("compare_table_note", lang) + " " + components.source_line(snapshot, lang))
 st.download_button(t("download_csv", lang), exports.csv_bytes(components.data_table(snapshot, lang), lang),
                    file_name=f"mirador_compare_{year}_{lang}.csv", mime="text/csv", on_click="ignore",

@@ -25,32 +25,36 @@ def status_counts() -> dict[str, int]:
 
 # ---- sections in tabs, only the open one built and sent (issue #11)
 def indicators_section() -> None:
-    """The indicator catalogue, filtered by area."""
+    """The indicator catalogue, one table per area (the seven areas of an NPM's work), filtered
+    by area. Drawn whole: a definition or a formula is read, not cut at a grid cell's edge."""
     area_ids = [a["area_id"] for a in catalogue.areas()]
     area = state.selectbox("a", t("methods_filter_area", lang), [ALL_AREAS, *area_ids], ALL_AREAS,
                            format_func=lambda a: t("methods_all_areas", lang) if a == ALL_AREAS else area_label(a, lang))
-    shown_indicators = [r for r in catalogue.indicators() if area in (ALL_AREAS, r["area_id"])]
-    components.dataframe(pl.DataFrame([{
-        t("methods_col_area", lang): area_label(r["area_id"], lang),
-        t("col_indicator_id", lang): indicator_label(r["indicator_id"], lang),
-        t("compare_col_unit", lang): indicator_unit_label(r["indicator_id"], lang),
-        t("col_definition", lang): indicator_definition(r["indicator_id"], lang),
-        t("methods_col_kind", lang): t(f"methods_kind_{r['kind']}", lang),
-        t("methods_col_derivation", lang): r["derivation"] or "–",
-        t("methods_col_higher_is_better", lang): vocab_label("yes_no", r["higher_is_better"], lang),
-        t("methods_col_code", lang): r["indicator_id"],
-    } for r in shown_indicators]), lang)
+    for area_id in (area_ids if area == ALL_AREAS else [area]):
+        in_area = [r for r in catalogue.indicators() if r["area_id"] == area_id]
+        if not in_area:
+            continue
+        st.subheader(area_label(area_id, lang), anchor=False)
+        components.small_table(pl.DataFrame([{
+            t("col_indicator_id", lang): indicator_label(r["indicator_id"], lang),
+            t("methods_col_code", lang): r["indicator_id"],
+            t("compare_col_unit", lang): indicator_unit_label(r["indicator_id"], lang),
+            t("col_definition", lang): indicator_definition(r["indicator_id"], lang),
+            # An input has no formula: the cell says so instead of a dash beside a "kind" column.
+            t("methods_col_derivation", lang): r["derivation"] or t("methods_kind_input", lang),
+            t("methods_col_higher_is_better", lang): vocab_label("yes_no", r["higher_is_better"], lang),
+        } for r in in_area]), label=area_label(area_id, lang), wrap=True, max_rows=len(in_area))
     st.caption(t("methods_derivation_note", lang))
 
 
 def criteria_section() -> None:
     """The autonomy criteria catalogue."""
-    components.dataframe(pl.DataFrame([{
+    components.small_table(pl.DataFrame([{
         t("col_criterion_id", lang): criterion_label(r["criterion_id"], lang),
         t("col_definition", lang): criterion_definition(r["criterion_id"], lang),
         t("col_source", lang): criterion_source(r["criterion_id"]),
         t("methods_col_code", lang): r["criterion_id"],
-    } for r in catalogue.criteria()]), lang)
+    } for r in catalogue.criteria()]), label=t("tab_criteria", lang), wrap=True, max_rows=len(catalogue.criteria()))
 
 
 def computation_section() -> None:

@@ -160,7 +160,10 @@ def autonomy_section() -> None:
         components.chart_block(
             figures.autonomy_matrix(cells, title=matrix_title, lang=lang, institutions=[iso3]),
             title=matrix_title, data=cells, lang=lang, key="profile_matrix")
-        components.dataframe(pl.DataFrame([{
+        # The evidence behind each cell, read whole (a grid cut it after a few words), in the
+        # matrix's order of criteria.
+        criteria_order = {c["criterion_id"]: i for i, c in enumerate(catalogue.criteria())}
+        components.small_table(pl.DataFrame([{
             t("col_criterion_id", lang): criterion_label(c["criterion_id"], lang),
             t("col_assessment", lang): f"{palette.assessment_symbol(c['assessment'])} "
                                        f"{vocab_label('assessment', c['assessment'] or 'no_information', lang)}",
@@ -168,7 +171,8 @@ def autonomy_section() -> None:
             t("col_evidence", lang): components.reader_evidence(c["evidence"], c["data_status"], lang),
             t("col_data_status", lang): vocab_label("data_status", c["data_status"], lang),
             t("col_source", lang): "; ".join(components.reader_sources(c["source"], c["data_status"], lang)),
-        } for c in cells.iter_rows(named=True)]), lang)
+        } for c in sorted(cells.iter_rows(named=True), key=lambda c: criteria_order.get(c["criterion_id"], 0))]),
+            label=matrix_title, wrap=True, max_rows=len(criteria_order))
 
 
 def facts_section() -> None:

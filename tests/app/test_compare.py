@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from page_runner import chart_specs, chart_titles, run_page
+from page_runner import chart_specs, chart_titles, run_page, small_tables
 
 PAGE = "pages/compare.py"
 
@@ -20,7 +20,8 @@ PAGE = "pages/compare.py"
 
 
 def _table(at: AppTest):
-    return at.dataframe[0].value
+    """The comparison table, read as the reader reads it (a small table: every column in view)."""
+    return small_tables(at)[0]
 
 
 @pytest.mark.parametrize("lang, title", [("es", "Comparar"), ("pt", "Comparar"), ("en", "Compare")])

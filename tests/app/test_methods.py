@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from page_runner import run_page
+import pandas as pd
+
+from page_runner import run_page, small_tables
 
 PAGE = "pages/methods.py"
 BUNDLED = Path(__file__).resolve().parents[2] / "data" / "input"
@@ -26,21 +28,39 @@ def test_renders_in_each_language(bundled_db, lang, title, header):
 
 
 def test_catalogues_are_complete_and_translated(bundled_db):
-    indicators = run_page(PAGE, lang="pt").dataframe[0].value
-    criteria = run_page(PAGE, lang="pt", tab="criteria").dataframe[0].value
+    indicators = pd.concat(small_tables(run_page(PAGE, lang="pt")))
+    criteria = small_tables(run_page(PAGE, lang="pt", tab="criteria"))[0]
     assert len(indicators) == 23 and len(criteria) == 14  # 21 + acceptance_rate, implemented_within_24_months
     assert "Pontuação de autonomia" in set(indicators["Indicador"])
     assert "Mandato na lei" in set(criteria["Critério"])
 
 
+def test_indicator_catalogue_reads_by_area_with_every_definition_and_formula(bundled_db):
+    """One table per area, in the areas' order, each with that area's indicators; an input says
+    so where a derived indicator gives its formula (counted from the catalogue files)."""
+    import csv
+    root = Path(__file__).resolve().parents[2] / "catalogue"
+    areas = sorted(csv.DictReader((root / "areas.csv").open(encoding="utf-8")), key=lambda a: int(a["order"]))
+    indicators = list(csv.DictReader((root / "indicators.csv").open(encoding="utf-8")))
+    at = run_page(PAGE, lang="pt")
+    tables = small_tables(at)
+    with_indicators = [a for a in areas if any(i["area_id"] == a["area_id"] for i in indicators)]
+    assert [h.value for h in at.subheader] == [a["label_pt"] for a in with_indicators]
+    for area, table in zip(with_indicators, tables):
+        rows = [i for i in indicators if i["area_id"] == area["area_id"]]
+        assert list(table["Código"]) == [i["indicator_id"] for i in rows]
+        assert list(table["Definição"]) == [i["definition_pt"] for i in rows]
+        assert list(table["Cálculo"]) == [i["derivation"] or "Dado de entrada" for i in rows]
+
+
 def test_area_filter_changes_the_catalogue_and_is_restored_from_the_url(bundled_db):
     at = run_page(PAGE, lang="en")
     at.selectbox(key="qp_a").select("accountability").run()
-    shown = at.dataframe[0].value
+    shown = pd.concat(small_tables(at))
     assert set(shown["Indicator"]) == {"Annual report published", "Annual report presented to parliament"}
     assert at.query_params["a"] in ("accountability", ["accountability"])
     again = run_page(PAGE, lang="en", a="information_sharing")
-    assert list(again.dataframe[0].value["Indicator"]) == ["Information requests answered"]
+    assert list(pd.concat(small_tables(again))["Indicator"]) == ["Information requests answered"]
 
 
 def test_formulas_say_no_information_is_not_counted_as_not_implemented(bundled_db):

@@ -86,3 +86,23 @@ def test_reference_facts_with_links_and_confidence(bundled_db):
     assert row["Valor"] == "2006-09-14"
     assert row["Fonte"].startswith("https://")
     assert set(facts["Confiança"]) <= {"Alta", "Média", "Baixa"}
+
+
+def test_autonomy_tab_reads_each_criterion_in_the_matrix_order_with_its_assessment(bundled_db):
+    """The evidence table lists the year's criteria in the catalogue's order (the matrix's
+    columns), each with its assessment as the input file gives it, every cell whole."""
+    import csv
+    from pathlib import Path
+    root = Path(__file__).resolve().parents[2]
+    criteria = sorted(csv.DictReader((root / "catalogue" / "criteria.csv").open(encoding="utf-8")),
+                      key=lambda c: int(c["order"]))
+    words = {r["code"]: r["label_en"] for r in csv.DictReader((root / "catalogue" / "vocabulary.csv").open(encoding="utf-8"))
+             if r["domain"] == "assessment"}
+    given = {r["criterion_id"]: r["assessment"] for r in csv.DictReader(
+        (root / "data" / "input" / "autonomy_assessments.csv").open(encoding="utf-8"))
+        if (r["iso3"], r["year"]) == ("CRI", "2025")}
+    at = run_page(PAGE, lang="en", c="CRI", y="2025", tab="autonomy")
+    table = next(table for table in small_tables(at) if "Evidence" in table.columns)
+    expected = [c for c in criteria if c["criterion_id"] in given]
+    assert list(table["Criterion"]) == [c["label_en"] for c in expected]
+    assert [a.split(" ", 1)[1] for a in table["Assessment"]] == [words[given[c["criterion_id"]]] for c in expected]

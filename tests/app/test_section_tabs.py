@@ -6,7 +6,8 @@ own selection `r=`) open the matching tab.
 """
 from __future__ import annotations
 
-from page_runner import SECTION_TABS, chart_specs, chart_titles, open_data_tables, open_section, run_page
+from page_runner import (SECTION_TABS, chart_specs, chart_titles, open_data_tables, open_section, run_page,
+                         small_tables)
 
 RECOMMENDATIONS = "pages/recommendations.py"
 
@@ -39,7 +40,8 @@ def test_a_click_on_a_tab_builds_that_section_only_and_writes_its_code(bundled_d
 def _main_content(at) -> tuple:
     """What the page shows in its main area: charts, tables, text, downloads."""
     return (tuple(chart_titles(at)), tuple(tr["type"] for spec in chart_specs(at) for tr in spec["data"]),
-            tuple(str(d.value.columns) for d in at.dataframe), tuple(m.value for m in at.main.markdown),
+            tuple(str(d.value.columns) for d in at.dataframe), tuple(str(list(t.columns)) for t in small_tables(at)),
+            tuple(m.value for m in at.main.markdown),
             tuple(b.proto.label for b in at.main.get("download_button")))
 
 

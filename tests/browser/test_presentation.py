@@ -107,6 +107,23 @@ def test_progress_scorecard_reads_whole_at_1280_with_and_without_the_sidebar(scr
         assert len(overflow) == 1 and overflow[0] <= 1, (present, overflow)
 
 
+@pytest.mark.parametrize("path", [
+    "compare?c=CHL&c=PER&c=URY&c=PRT",  # four institutions, the most Compare takes
+    "methods",                          # the indicator catalogue, one table per area
+    "methods?tab=criteria",
+])
+def test_comparison_and_catalogue_tables_read_whole_at_1280(screen, server, screenshots_dir, path):
+    """Read across: as grids, Compare's table cut off its third and fourth institutions and
+    Methods' catalogues their definitions and codes beside the sidebar at 1280 px."""
+    for lang in ("es", "pt"):
+        screen.goto(f"{server.url}/{path}{'&' if '?' in path else '?'}lang={lang}")
+        wait_for_render(screen)
+        overflow = screen.evaluate(SIDEWAYS_JS)
+        name = path.replace("?", "_").replace("&", "_").replace("=", "")
+        full_screenshot(screen, screenshots_dir / f"whole_table_{name}_{lang}.png")
+        assert overflow and max(overflow) <= 1, (lang, overflow)
+
+
 def _frame_shows(page, url_path: str) -> None:
     """Wait until the deck's frame shows `url_path` with a drawn chart."""
     page.wait_for_function("([sel, path]) => (document.querySelector(sel)?.getAttribute('src') || '')"

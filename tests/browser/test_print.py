@@ -49,6 +49,9 @@ CHART_BOXES_JS = """() => [...document.querySelectorAll('[data-testid="stPlotlyC
 UNSPLIT_BLOCKS_JS = """() => [...document.querySelectorAll(
     '[data-testid="stPlotlyChart"], [data-testid="stDataFrame"], [data-testid="stHorizontalBlock"]')]
     .filter(e => e.getBoundingClientRect().height > 0).length"""
+SMALL_TABLES_JS = """() => [...document.querySelectorAll('[data-testid="stMain"] .mirador-small-table')].map(box => ({
+    rows: box.querySelectorAll('tbody tr').length, right: box.getBoundingClientRect().right,
+    hidden: box.scrollWidth - box.clientWidth, table_right: box.querySelector('table').getBoundingClientRect().right}))"""
 CONTENT_HEIGHT_JS = """() => document.querySelector('[data-testid="stMainBlockContainer"]').scrollHeight"""
 PRINT_NOTES_JS = """() => [...document.querySelectorAll('.mirador-print-only')].filter(e =>
     e.getBoundingClientRect().height > 0).map(e => e.textContent)"""
@@ -122,13 +125,17 @@ def _print_problems(tab, server_url: str, name: str, screenshots_dir) -> list[st
         problems.append(f"{name}: {len(reader.pages)} PDF pages, expected {low}..{high}")
     print(f"{name}: {len(reader.pages)} A4 pages (bound {low}..{high}), {len(charts)} charts")
 
-    notes = tab.evaluate(PRINT_NOTES_JS)
     if name == "profile":
-        # The autonomy criteria table has one row per criterion: more than the grid shows.
+        # The autonomy criteria table (one row per criterion, evidence and source) prints whole:
+        # every row, nothing past the sheet's edge (as a grid it printed ten rows and a note).
         n = _n_criteria()
-        lead = _note_lead("print_table_note")
-        if not any(note.startswith(lead) and f" {n} " in note for note in notes):
-            problems.append(f"profile: no print note for the {n}-row criteria table in {notes}")
+        tables = tab.evaluate(SMALL_TABLES_JS)
+        whole = [b for b in tables if b["rows"] == n]
+        if not whole:
+            problems.append(f"profile: no {n}-row criteria table printed whole in {tables}")
+        for b in whole:
+            if b["hidden"] > 1 or max(b["right"], b["table_right"]) > PRINTABLE["width"] + 0.5:
+                problems.append(f"profile: criteria table cut at the sheet's edge: {b}")
     return problems
 
 
@@ -148,3 +155,20 @@ def test_progress_scorecard_prints_every_cell_within_the_sheet(browser, server, 
     assert len(boxes) == 1, boxes
     [box] = boxes
     assert box["hidden"] <= 1 and max(box["right"], box["table_right"]) <= PRINTABLE["width"] + 0.5, box
+
+
+def test_a_table_cut_short_on_paper_says_so(browser, server):
+    """The public list is a grid of 50 rows a page: on paper it prints the rows its box shows and
+    a note, in the page's language, saying how many and where the rest is; on screen no note."""
+    context = browser.new_context(viewport=SCREEN)
+    tab = context.new_page()
+    tab.goto(f"{server.url}/recommendations?lang={LANG}&tab=table")
+    wait_for_render(tab)
+    tab.locator('[data-testid="stDataFrame"]').first.wait_for()
+    on_screen = tab.evaluate(PRINT_NOTES_JS)
+    _print_layout(tab)
+    on_paper = tab.evaluate(PRINT_NOTES_JS)
+    context.close()
+    assert on_screen == []
+    lead = _note_lead("print_table_note")
+    assert any(note.startswith(lead) for note in on_paper), on_paper
