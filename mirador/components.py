@@ -345,7 +345,7 @@ SMALL_TABLE_LONG_CELL = 48  # characters: a longer cell wraps (`LAYOUT_CSS`)
 
 
 def small_table(table: pl.DataFrame, *, label: str | None = None, wrap: bool = False,
-                max_rows: int = SMALL_TABLE_MAX_ROWS) -> None:
+                max_rows: int = SMALL_TABLE_MAX_ROWS, links: Sequence[str] = ()) -> None:
     """A table of a handful of rows (at most `SMALL_TABLE_MAX_ROWS`) of text already formatted
     for the reader, drawn whole as a plain HTML table; for anything else use `dataframe`.
 
@@ -361,13 +361,17 @@ def small_table(table: pl.DataFrame, *, label: str | None = None, wrap: bool = F
     inside its box on a narrow screen (`LAYOUT_CSS`); `label` names it for screen readers.
     `max_rows` is for a table bounded by a catalogue, read whole and across (Compare's indicators
     by institutions, Methods' catalogues): there every column must stay in view, which a grid
-    beside the sidebar at 1280 px does not do, and there is nothing to sort.
+    beside the sidebar at 1280 px does not do, and there is nothing to sort. A cell of a column
+    in `links` that is an http(s) address is a link named by its host, opened in a new tab;
+    any other value there stays text (the only links a page makes, `literal.is_web_link`).
     """
     if table.height > max_rows:
         raise ValueError(f"{table.height} rows: a table this long is a `dataframe`")
     table = blank_missing_text(table.with_columns(pl.all().cast(pl.String)))
     head = "".join(f'<th scope="col">{literal.html(c)}</th>' for c in table.columns)
-    body = "".join("<tr>" + "".join(_small_table_cell(v) for v in row) + "</tr>" for row in table.iter_rows())
+    linked = [c in links for c in table.columns]
+    body = "".join("<tr>" + "".join(_small_table_link(v) if is_link else _small_table_cell(v)
+                                    for v, is_link in zip(row, linked)) + "</tr>" for row in table.iter_rows())
     name = f' aria-label="{literal.html(label)}"' if label else ""
     classes = SMALL_TABLE_CLASS + (f" {SMALL_TABLE_WRAP_CLASS}" if wrap else "")
     st.html(f'<div class="{classes}" role="region" tabindex="0"{name}><table>'
@@ -388,10 +392,27 @@ def text_table(table: pl.DataFrame, lang: str, *, label: str, key: str) -> None:
                        key=f"download_{key}")
 
 
+def _small_table_link(value: str) -> str:
+    if not literal.is_web_link(value):
+        return _small_table_cell(value)
+    url = value.strip()
+    return (f'<td><a href="{literal.html(url)}" target="_blank" rel="noopener noreferrer">'
+            f"{_breakable(_short(url))}</a></td>")
+
+
 def _small_table_cell(value: str) -> str:
     """One line, as in the grid; a long text (a citation) wraps within a wide cell instead."""
     long = ' class="mirador-long"' if len(value) > SMALL_TABLE_LONG_CELL else ""
-    return f"<td{long}>{literal.html(value)}</td>"
+    return f"<td{long}>{_breakable(value)}</td>"
+
+
+def _breakable(value: str) -> str:
+    """Escaped text that may break after '_', and after '.' between letters, inside a word: a code
+    (implemented_within_24_months) or a site's name (debates.parlamento.pt) would otherwise
+    set its column's width and push the table past a 1280 px screen. Nothing is added to
+    the text itself (<wbr> is a break opportunity, copied as nothing)."""
+    text = re.sub(r"(?<=\w)_(?=\w)", "_<wbr>", literal.html(value))
+    return re.sub(r"(?<=[^\W\d])\.(?=[^\W\d])", ".<wbr>", text)  # between letters: a number never splits
 
 
 # The grid shows at most ten rows by default (`height="auto"`), 35 px a row under a 35 px header.

@@ -183,7 +183,11 @@ def facts_section() -> None:
         st.info(t("no_data_for_selection", lang))
     else:
         fields = facts["field"].unique().to_list()
-        facts_shown, link_config = components.link_column(
+        source = t("col_source", lang)
+        # Read whole: each fact beside its quote and its source's link (a grid cut the quote and
+        # left the link and the confidence out of view at 1280 px). A dozen or so an institution,
+        # every one read whole however many there are.
+        components.small_table(
             facts.sort(pl.col("field").replace_strict({f: fact_field_order(f) for f in fields},
                                                       return_dtype=pl.Int64), "year")
             .select(
@@ -193,11 +197,10 @@ def facts_section() -> None:
                 pl.col("unit").alias(t("profile_col_unit", lang)),
                 pl.col("year").alias(t("col_year", lang)),
                 pl.col("quote").alias(t("profile_col_quote", lang)),
-                pl.col("source_url").alias(t("col_source", lang)),
+                pl.col("source_url").alias(source),
                 pl.col("confidence").replace({c: t(f"profile_confidence_{c}", lang) for c in ("high", "medium", "low")})
                 .alias(t("profile_col_confidence", lang))),
-            t("col_source", lang), lang)
-        components.dataframe(facts_shown, lang, column_config=link_config)
+            label=t("tab_facts", lang), wrap=True, links=(source,), max_rows=max(facts.height, 1))
 
 
 components.section_tabs("tab", [

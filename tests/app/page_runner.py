@@ -81,8 +81,9 @@ def open_data_tables(at: AppTest) -> AppTest:
 class _TableReader(HTMLParser):
     """Header and rows of the one <table> of a `components.small_table` element, as text."""
 
-    def __init__(self) -> None:
+    def __init__(self, hrefs: bool = False) -> None:
         super().__init__()
+        self.hrefs = hrefs  # a cell holding a link reads as the link's address
         self.header: list[str] = []
         self.rows: list[list[str]] = []
         self._cell: list[str] | None = None
@@ -95,26 +96,32 @@ class _TableReader(HTMLParser):
             self.rows.append([])
         elif tag in ("th", "td"):
             self._cell = []
+        elif tag == "a" and self.hrefs and self._cell is not None:
+            self._cell.append(dict(attrs).get("href") or "")
+            self._skip_text = True
 
     def handle_endtag(self, tag):
-        if tag == "thead":
+        if tag == "a":
+            self._skip_text = False
+        elif tag == "thead":
             self._in_head = False
         elif tag in ("th", "td") and self._cell is not None:
             (self.header if self._in_head else self.rows[-1]).append("".join(self._cell))
             self._cell = None
 
     def handle_data(self, data):
-        if self._cell is not None:
+        if self._cell is not None and not getattr(self, "_skip_text", False):
             self._cell.append(data)
 
 
-def small_tables(at: AppTest) -> list[pd.DataFrame]:
-    """The page's `components.small_table`s as the reader reads them (text cells, entities decoded)."""
+def small_tables(at: AppTest, hrefs: bool = False) -> list[pd.DataFrame]:
+    """The page's `components.small_table`s as the reader reads them (text cells, entities decoded);
+    with `hrefs`, a cell holding a link reads as the address it opens."""
     tables = []
     for element in at.get("html"):
         if not re.search(r'class="mirador-small-table[" ]', element.proto.body):
             continue
-        reader = _TableReader()
+        reader = _TableReader(hrefs)
         reader.feed(element.proto.body)
         tables.append(pd.DataFrame(reader.rows, columns=reader.header))
     return tables

@@ -8,7 +8,13 @@ from __future__ import annotations
 
 import pytest
 
+import csv
+from pathlib import Path
+from urllib.parse import urlparse
+
 from page_runner import chart_titles, run_page, small_tables
+
+FACTS = Path(__file__).resolve().parents[2] / "data" / "input" / "reference_facts.csv"
 
 PAGE = "pages/profile.py"
 
@@ -81,10 +87,17 @@ def test_autonomy_score_against_peer_median(bundled_db):
 
 def test_reference_facts_with_links_and_confidence(bundled_db):
     at = run_page(PAGE, lang="pt", c="PER", tab="facts")
-    facts = next(d.value for d in at.dataframe if "Citação" in d.value.columns)
+    # Read whole (a small table): each fact with its quote, its source as a link, its confidence.
+    facts = next(t for t in small_tables(at, hrefs=True) if "Citação" in t.columns)
+    shown = next(t for t in small_tables(at) if "Citação" in t.columns)
     row = facts[facts["Dado"] == "Ratificação do OPCAT"].iloc[0]  # label, not the code opcat_ratification
     assert row["Valor"] == "2006-09-14"
-    assert row["Fonte"].startswith("https://")
+    given = [r for r in csv.DictReader(FACTS.open(encoding="utf-8"))
+             if (r["iso3"], r["field"]) == ("PER", "opcat_ratification")]
+    assert row["Fonte"] == given[0]["source_url"] and row["Citação"] == given[0]["quote"]
+    # The link reads as its site's name.
+    assert shown[shown["Dado"] == "Ratificação do OPCAT"].iloc[0]["Fonte"] == urlparse(given[0]["source_url"]).hostname.removeprefix("www.")
+    assert len(facts) == sum(1 for r in csv.DictReader(FACTS.open(encoding="utf-8")) if r["iso3"] == "PER")
     assert set(facts["Confiança"]) <= {"Alta", "Média", "Baixa"}
 
 

@@ -111,10 +111,12 @@ def test_progress_scorecard_reads_whole_at_1280_with_and_without_the_sidebar(scr
     "compare?c=CHL&c=PER&c=URY&c=PRT",  # four institutions, the most Compare takes
     "methods",                          # the indicator catalogue, one table per area
     "methods?tab=criteria",
+    "profile?c=PRT&tab=facts",          # the most facts: each with its quote, link and confidence
 ])
 def test_comparison_and_catalogue_tables_read_whole_at_1280(screen, server, screenshots_dir, path):
-    """Read across: as grids, Compare's table cut off its third and fourth institutions and
-    Methods' catalogues their definitions and codes beside the sidebar at 1280 px."""
+    """Read across: as grids, Compare's table cut off its third and fourth institutions, Methods'
+    catalogues their definitions and codes, and Profile's facts their quotes and sources beside
+    the sidebar at 1280 px."""
     for lang in ("es", "pt"):
         screen.goto(f"{server.url}/{path}{'&' if '?' in path else '?'}lang={lang}")
         wait_for_render(screen)
