@@ -64,7 +64,7 @@ def test_no_missing_value_shows_as_none_or_nan(bundled_db, page, params):
 def test_profile_reference_facts_blank_where_the_source_gave_no_unit(bundled_db):
     # Chile's institution_name fact has neither unit nor year in reference_facts.csv.
     at = run_page("pages/profile.py", lang="es", c="CHL", tab="facts")
-    facts = next(d.value for d in at.dataframe if "Cita" in d.value.columns)
+    facts = next(t for t in small_tables(at) if "Cita" in t.columns)
     row = facts[facts["Dato"] == "Institución designada como MNP"].iloc[0]
     assert row["Unidad"] == "" and row["Año"] == ""
 
@@ -73,7 +73,7 @@ def test_profile_reference_facts_blank_where_the_source_gave_no_unit(bundled_db)
     ("es", "Ratificación del OPCAT"), ("pt", "Ratificação do OPCAT"), ("en", "OPCAT ratification")])
 def test_reference_fact_fields_read_as_words_not_codes(bundled_db, lang, label):
     at = run_page("pages/profile.py", lang=lang, c="URY", tab="facts")
-    facts = next(d.value for d in at.dataframe if len(d.value.columns) == 7)
+    facts = next(t for t in small_tables(at) if len(t.columns) == 7)
     fields = list(facts.iloc[:, 0])
     assert label in fields
     assert not [f for f in fields if "_" in f], fields  # no raw code like npm_unit_name
