@@ -361,9 +361,9 @@ def small_table(table: pl.DataFrame, *, label: str | None = None, wrap: bool = F
     inside its box on a narrow screen (`LAYOUT_CSS`); `label` names it for screen readers.
     `max_rows` is for a table bounded by a catalogue, read whole and across (Compare's indicators
     by institutions, Methods' catalogues): there every column must stay in view, which a grid
-    beside the sidebar at 1280 px does not do, and there is nothing to sort. A cell of a column
-    in `links` that is an http(s) address is a link named by its host, opened in a new tab;
-    any other value there stays text (the only links a page makes, `literal.is_web_link`).
+    beside the sidebar at 1280 px does not do, and there is nothing to sort. In a column of
+    `links` (citations, "; "-separated), each http(s) address is a link named by its host, opened
+    in a new tab; any other citation stays text (the only links a page makes, `literal.is_web_link`).
     """
     if table.height > max_rows:
         raise ValueError(f"{table.height} rows: a table this long is a `dataframe`")
@@ -393,11 +393,23 @@ def text_table(table: pl.DataFrame, lang: str, *, label: str, key: str) -> None:
 
 
 def _small_table_link(value: str) -> str:
-    if not literal.is_web_link(value):
+    """A cell of citations (split as `reader_sources` splits them): each http(s) address a link named by
+    its host (two pages of one host: "host (1)", "host (2)"), anything else literal text."""
+    pieces = _split_sources(value)
+    if not any(literal.is_web_link(piece) for piece in pieces):
         return _small_table_cell(value)
-    url = value.strip()
-    return (f'<td><a href="{literal.html(url)}" target="_blank" rel="noopener noreferrer">'
-            f"{_breakable(_short(url))}</a></td>")
+    hosts = [_short(piece) if literal.is_web_link(piece) else None for piece in pieces]
+    seen: dict[str, int] = {}
+    shown = []
+    for piece, host in zip(pieces, hosts):
+        if host is None:
+            shown.append(_breakable(piece))
+            continue
+        seen[host] = seen.get(host, 0) + 1
+        name = f"{host} ({seen[host]})" if hosts.count(host) > 1 else host
+        shown.append(f'<a href="{literal.html(piece)}" target="_blank" rel="noopener noreferrer">'
+                     f"{_breakable(name)}</a>")
+    return f"<td>{'; '.join(shown)}</td>"
 
 
 def _small_table_cell(value: str) -> str:

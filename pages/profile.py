@@ -105,7 +105,9 @@ def indicators_section() -> None:
             if r["data_status"] else fmt.no_data(lang),
             t("col_source", lang): _sources(r),
         } for r in rows.iter_rows(named=True)]
-        components.small_table(pl.DataFrame(table), label=area_label(area["area_id"], lang))
+        # Wrapped: ten columns, the comparison with the median last but one, must fit at 1280 px.
+        components.small_table(pl.DataFrame(table), label=area_label(area["area_id"], lang), wrap=True,
+                               links=(t("col_source", lang),))
     st.caption(t("cards_note", lang) + " " + t("profile_currency_note", lang))
 
 

@@ -119,3 +119,21 @@ def test_autonomy_tab_reads_each_criterion_in_the_matrix_order_with_its_assessme
     expected = [c for c in criteria if c["criterion_id"] in given]
     assert list(table["Criterion"]) == [c["label_en"] for c in expected]
     assert [a.split(" ", 1)[1] for a in table["Assessment"]] == [words[given[c["criterion_id"]]] for c in expected]
+
+
+def test_area_tables_link_the_latest_sourced_value_to_its_source(bundled_db):
+    """Portugal's visits: the latest value (2024) is illustrative, the latest sourced one is 2022's
+    (44, data/input/observations.csv); its source reads as the site's name and opens its page."""
+    given = next(r for r in csv.DictReader((FACTS.parent / "observations.csv").open(encoding="utf-8"))
+                 if (r["iso3"], r["year"], r["indicator_id"]) == ("PRT", "2022", "npm_visits"))
+    at = run_page(PAGE, lang="en", c="PRT")
+    linked = pd_row(small_tables(at, hrefs=True), "Visits to places of detention")
+    shown = pd_row(small_tables(at), "Visits to places of detention")
+    assert shown["Latest sourced value (year)"] == f"{given['value']} (2022)"
+    assert linked["Source"] == given["source"]
+    assert shown["Source"] == urlparse(given["source"]).hostname
+
+
+def pd_row(tables, indicator: str):
+    table = next(t for t in tables if indicator in set(t.get("Indicator", [])))
+    return table[table["Indicator"] == indicator].iloc[0]

@@ -112,11 +112,13 @@ def test_progress_scorecard_reads_whole_at_1280_with_and_without_the_sidebar(scr
     "methods",                          # the indicator catalogue, one table per area
     "methods?tab=criteria",
     "profile?c=PRT&tab=facts",          # the most facts: each with its quote, link and confidence
+    "profile?c=PRT",                    # seven area tables of ten columns, the median's last but one
 ])
 def test_comparison_and_catalogue_tables_read_whole_at_1280(screen, server, screenshots_dir, path):
     """Read across: as grids, Compare's table cut off its third and fourth institutions, Methods'
-    catalogues their definitions and codes, and Profile's facts their quotes and sources beside
-    the sidebar at 1280 px."""
+    catalogues their definitions and codes, Profile's facts their quotes and sources, and Profile's
+    area tables (small tables on one line a cell) their comparison with the median, beside the
+    sidebar at 1280 px."""
     for lang in ("es", "pt"):
         screen.goto(f"{server.url}/{path}{'&' if '?' in path else '?'}lang={lang}")
         wait_for_render(screen)
