@@ -124,11 +124,26 @@ def change_section() -> None:
         shown = {code: f"{palette.assessment_symbol(code)} {vocab_label('assessment', code, lang)}"
                  for code in catalogue.codes("assessment")}
         column_a, column_b = (f"{t('col_assessment', lang)} {y}" for y in (year_a, year_b))
-        components.dataframe(components.data_table(changed.select(
+        order = {c: i for i, c in enumerate(criteria_ids)}  # the matrix's order
+        table = components.data_table(changed.sort(
+            pl.col("iso3"), pl.col("criterion_id").replace_strict(order, default=len(order))).select(
             "iso3", "criterion_id",
             pl.col("assessment_a").fill_null("no_information").replace(shown).alias(column_a),
             pl.col("assessment_b").fill_null("no_information").replace(shown).alias(column_b),
-            pl.exclude("iso3", "criterion_id", "assessment_a", "assessment_b")), lang), lang)
+            pl.exclude("iso3", "criterion_id", "assessment_a", "assessment_b")), lang)
+        if state.many_institutions(chosen):
+            components.dataframe(table, lang)  # hundreds of changes: the grid sorts and scrolls
+        else:
+            # One institution at a time, read whole: what changed and the evidence and source
+            # for it (as one grid, the evidence and the source were out of view at 1280 px).
+            country, iso3 = t("col_country", lang), t("col_iso3", lang)
+            for code in chosen:
+                rows = table.filter(pl.col(iso3) == code)
+                if rows.height:
+                    st.markdown(f"**{literal.markdown(institution_label(code, lang))}** "
+                                f"({t('n_equals', lang, n=fmt.integer(rows.height, lang))})")
+                    components.small_table(rows.drop(country, iso3), label=institution_label(code, lang),
+                                           wrap=True, links=(t("col_source", lang),), max_rows=len(criteria_ids))
         st.caption(t("n_equals", lang, n=fmt.integer(changed.height, lang)))
     else:
         st.info(t("no_changes", lang, a=year_a, b=year_b))

@@ -243,3 +243,18 @@ def test_the_list_of_institutions_without_data_is_built_once_opened(eighty, page
     [listed] = reasons()
     lines = listed.splitlines()
     assert len(lines) == n and len(set(lines)) == n
+
+
+def test_autonomy_changes_of_eighty_are_one_sortable_grid(eighty):
+    """Past a dozen institutions the cells that changed are one grid (sort, scroll), not a
+    table per institution; every changed cell is in it (counted by SQL)."""
+    years = [y for (y,) in sql(eighty, "SELECT DISTINCT year FROM mart_autonomy_cells ORDER BY year")]
+    first, last = years[0], years[-1]
+    expected = sql(eighty, """SELECT count(*) FROM mart_autonomy_cells a JOIN mart_autonomy_cells b
+                              USING (iso3, criterion_id)
+                              WHERE a.year = ? AND b.year = ? AND a.assessment IS DISTINCT FROM b.assessment""",
+                   first, last)[0][0]
+    at = run_page("pages/autonomy.py", lang=LANG, tab="change", ya=str(first), yb=str(last))
+    grids = [d.value for d in at.dataframe if f"Evaluación {first}" in d.value.columns]
+    assert len(grids) == 1 and len(grids[0]) == expected > 0
+    assert not [h for h in at.get("html") if f"Evaluación {first}" in h.proto.body]

@@ -5,13 +5,17 @@ not read back from ui_strings.csv or the page code.
 """
 from __future__ import annotations
 
+import csv
 import json
+from pathlib import Path
 
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from page_runner import open_data_tables, run_page, small_tables
+
+REPO = Path(__file__).resolve().parents[2]
 
 DASHBOARD = "../../dashboard.py"
 MISSING_WORDS = {"None", "none", "null", "nan", "NaN", "NaT", "<NA>"}
@@ -94,13 +98,21 @@ def test_public_recommendation_dates_are_dates_in_the_language_format(bundled_db
 
 def test_autonomy_change_table_names_the_years_and_blanks_missing_basis(bundled_db):
     at = run_page("pages/autonomy.py", lang="es", ya="2017", yb="2025")
-    headers = [list(d.value.columns) for d in at.dataframe]
+    headers = [list(d.value.columns) for d in at.dataframe] + [list(t.columns) for t in small_tables(at)]
     assert not [h for h in headers if "Evaluación A" in h or "Evaluación B" in h]
-    changes = next(d.value for d in at.dataframe if "Evaluación 2017" in d.value.columns)
-    assert list(changes.columns[:5]) == ["País", "ISO3", "Criterio", "Evaluación 2017", "Evaluación 2025"]
+    # Nine institutions: one small table each, read whole (criterion, both years, evidence, source).
+    tables = [t for t in small_tables(at) if "Evaluación 2017" in t.columns]
+    assert all(list(t.columns[:3]) == ["Criterio", "Evaluación 2017", "Evaluación 2025"] for t in tables)
+    assert "Evidencia" in tables[0].columns and "Fuente" in tables[0].columns
+    # As many rows as cells whose assessment differs between the two years in the input file.
+    given = list(csv.DictReader((REPO / "data" / "input" / "autonomy_assessments.csv").open(encoding="utf-8")))
+    in_2017 = {(r["iso3"], r["criterion_id"]): r["assessment"] for r in given if r["year"] == "2017"}
+    in_2025 = {(r["iso3"], r["criterion_id"]): r["assessment"] for r in given if r["year"] == "2025"}
+    assert sum(len(t) for t in tables) == sum(1 for k, v in in_2017.items() if k in in_2025 and in_2025[k] != v)
     # The bundled assessments leave `basis` empty except where a source was read:
     # every cell is blank or a translated vocabulary word, never a code or "None".
-    assert set(changes["Base"]) <= {"", "Leído en la fuente", "Inferido de la fuente"}, set(changes["Base"])
+    bases = {b for t in tables for b in t["Base"]}
+    assert bases <= {"", "Leído en la fuente", "Inferido de la fuente"}, bases
 
 
 # --------------------------------------------------------------------------- widget texts

@@ -113,6 +113,7 @@ def test_progress_scorecard_reads_whole_at_1280_with_and_without_the_sidebar(scr
     "methods?tab=criteria",
     "profile?c=PRT&tab=facts",          # the most facts: each with its quote, link and confidence
     "profile?c=PRT",                    # seven area tables of ten columns, the median's last but one
+    "autonomy?tab=change&ya=2017&yb=2025",  # each institution's changed criteria, evidence and source
 ])
 def test_comparison_and_catalogue_tables_read_whole_at_1280(screen, server, screenshots_dir, path):
     """Read across: as grids, Compare's table cut off its third and fourth institutions, Methods'
