@@ -192,20 +192,24 @@ def source_line(data: pl.DataFrame, lang: str) -> str:
 
 
 def _source_links(sources: Sequence[str]) -> list[str]:
-    """Markdown links named by their host; two pages of one host read 'host (1)', 'host (2)'
-    so a reader does not take them for the same source listed twice. Only http(s) addresses
-    become links; every other citation is shown as literal text (`literal.markdown`)."""
+    """Markdown links named by their host (`_link_names`). Only http(s) addresses become links;
+    every other citation is shown as literal text (`literal.markdown`)."""
+    return [literal.markdown(source) if name is None else literal.markdown_link(name, source)
+            for source, name in zip(sources, _link_names(sources))]
+
+
+def _link_names(sources: Sequence[str]) -> list[str | None]:
+    """Each http(s) address named by its host; two pages of one host read 'host (1)', 'host (2)'
+    so a reader does not take them for the same source listed twice. None for any other citation."""
     hosts = [_short(s) if literal.is_web_link(s) else None for s in sources]
     seen: dict[str, int] = {}
-    shown = []
-    for source, host in zip(sources, hosts):
-        if host is None:
-            shown.append(literal.markdown(source))
-            continue
-        seen[host] = seen.get(host, 0) + 1
-        name = f"{host} ({seen[host]})" if hosts.count(host) > 1 else host
-        shown.append(literal.markdown_link(name, source))
-    return shown
+    names: list[str | None] = []
+    for host in hosts:
+        if host is not None:
+            seen[host] = seen.get(host, 0) + 1
+            host = f"{host} ({seen[host]})" if hosts.count(host) > 1 else host
+        names.append(host)
+    return names
 
 
 def reader_table(data: pl.DataFrame, lang: str) -> pl.DataFrame:
@@ -393,22 +397,14 @@ def text_table(table: pl.DataFrame, lang: str, *, label: str, key: str) -> None:
 
 
 def _small_table_link(value: str) -> str:
-    """A cell of citations (split as `reader_sources` splits them): each http(s) address a link named by
-    its host (two pages of one host: "host (1)", "host (2)"), anything else literal text."""
+    """A cell of citations (split as `reader_sources` splits them): each http(s) address a link
+    named by its host (`_link_names`), anything else literal text."""
     pieces = _split_sources(value)
     if not any(literal.is_web_link(piece) for piece in pieces):
         return _small_table_cell(value)
-    hosts = [_short(piece) if literal.is_web_link(piece) else None for piece in pieces]
-    seen: dict[str, int] = {}
-    shown = []
-    for piece, host in zip(pieces, hosts):
-        if host is None:
-            shown.append(_breakable(piece))
-            continue
-        seen[host] = seen.get(host, 0) + 1
-        name = f"{host} ({seen[host]})" if hosts.count(host) > 1 else host
-        shown.append(f'<a href="{literal.html(piece)}" target="_blank" rel="noopener noreferrer">'
-                     f"{_breakable(name)}</a>")
+    shown = [_breakable(piece) if name is None else
+             f'<a href="{literal.html(piece.strip())}" target="_blank" rel="noopener noreferrer">{_breakable(name)}</a>'
+             for piece, name in zip(pieces, _link_names(pieces))]
     return f"<td>{'; '.join(shown)}</td>"
 
 
