@@ -1,6 +1,7 @@
 """Data and methods page: languages, catalogues, formulas, load log, downloads, citation."""
 from __future__ import annotations
 
+import csv
 import hashlib
 from pathlib import Path
 
@@ -38,7 +39,6 @@ def test_catalogues_are_complete_and_translated(bundled_db):
 def test_indicator_catalogue_reads_by_area_with_every_definition_and_formula(bundled_db):
     """One table per area, in the areas' order, each with that area's indicators; an input says
     so where a derived indicator gives its formula (counted from the catalogue files)."""
-    import csv
     root = Path(__file__).resolve().parents[2] / "catalogue"
     areas = sorted(csv.DictReader((root / "areas.csv").open(encoding="utf-8")), key=lambda a: int(a["order"]))
     indicators = list(csv.DictReader((root / "indicators.csv").open(encoding="utf-8")))

@@ -14,7 +14,8 @@ from urllib.parse import urlparse
 
 from page_runner import chart_titles, run_page, small_tables
 
-FACTS = Path(__file__).resolve().parents[2] / "data" / "input" / "reference_facts.csv"
+REPO = Path(__file__).resolve().parents[2]
+FACTS = REPO / "data" / "input" / "reference_facts.csv"
 
 PAGE = "pages/profile.py"
 
@@ -104,9 +105,7 @@ def test_reference_facts_with_links_and_confidence(bundled_db):
 def test_autonomy_tab_reads_each_criterion_in_the_matrix_order_with_its_assessment(bundled_db):
     """The evidence table lists the year's criteria in the catalogue's order (the matrix's
     columns), each with its assessment as the input file gives it, every cell whole."""
-    import csv
-    from pathlib import Path
-    root = Path(__file__).resolve().parents[2]
+    root = REPO
     criteria = sorted(csv.DictReader((root / "catalogue" / "criteria.csv").open(encoding="utf-8")),
                       key=lambda c: int(c["order"]))
     words = {r["code"]: r["label_en"] for r in csv.DictReader((root / "catalogue" / "vocabulary.csv").open(encoding="utf-8"))
@@ -127,13 +126,13 @@ def test_area_tables_link_the_latest_sourced_value_to_its_source(bundled_db):
     given = next(r for r in csv.DictReader((FACTS.parent / "observations.csv").open(encoding="utf-8"))
                  if (r["iso3"], r["year"], r["indicator_id"]) == ("PRT", "2022", "npm_visits"))
     at = run_page(PAGE, lang="en", c="PRT")
-    linked = pd_row(small_tables(at, hrefs=True), "Visits to places of detention")
-    shown = pd_row(small_tables(at), "Visits to places of detention")
+    linked = _row(small_tables(at, hrefs=True), "Visits to places of detention")
+    shown = _row(small_tables(at), "Visits to places of detention")
     assert shown["Latest sourced value (year)"] == f"{given['value']} (2022)"
     assert linked["Source"] == given["source"]
     assert shown["Source"] == urlparse(given["source"]).hostname
 
 
-def pd_row(tables, indicator: str):
+def _row(tables, indicator: str):
     table = next(t for t in tables if indicator in set(t.get("Indicator", [])))
     return table[table["Indicator"] == indicator].iloc[0]
