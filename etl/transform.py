@@ -490,7 +490,9 @@ def indicator_values(observations: pl.DataFrame, context: pl.DataFrame, rates: p
 
 
 def _derivation_note(indicator_id: str) -> str:
-    return f"derived: {catalogue.indicator(indicator_id)['derivation']}"
+    # The database's notes are in English, like its codes; pages show the formula in the reader's
+    # language from the catalogue (i18n.indicator_derivation).
+    return f"derived: {catalogue.indicator(indicator_id)['derivation_en']}"
 
 
 def _ratio(values: pl.DataFrame, indicator_id: str, numerator: str, denominator: str, factor: float) -> pl.DataFrame:

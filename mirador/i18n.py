@@ -78,6 +78,11 @@ def indicator_definition(indicator_id: str, lang: str) -> str:
     return catalogue.label(_by_key("indicator")[indicator_id], lang, "definition")
 
 
+def indicator_derivation(indicator_id: str, lang: str) -> str:
+    """How a derived indicator is computed, in `lang` ("" for an input indicator)."""
+    return catalogue.label(_by_key("indicator")[indicator_id], lang, "derivation")
+
+
 def indicator_unit(indicator_id: str) -> str:
     """The unit code of an indicator (e.g. 'usd_per_detainee', 'percent')."""
     return _by_key("indicator")[indicator_id]["unit"]

@@ -10,7 +10,8 @@ from mirador import components, exports, figures, i18n, literal, queries, state
 from mirador import formatting as fmt
 from mirador.report import workshop
 from mirador.i18n import (area_label, criterion_definition, criterion_label, criterion_source,
-                          indicator_definition, indicator_label, indicator_unit_label, t, vocab_label)
+                          indicator_definition, indicator_derivation, indicator_label,
+                          indicator_unit_label, t, vocab_label)
 
 ALL_AREAS = "all"
 
@@ -41,7 +42,8 @@ def indicators_section() -> None:
             t("compare_col_unit", lang): indicator_unit_label(r["indicator_id"], lang),
             t("col_definition", lang): indicator_definition(r["indicator_id"], lang),
             # An input has no formula: the cell says so instead of a dash beside a "kind" column.
-            t("methods_col_derivation", lang): r["derivation"] or t("methods_kind_input", lang),
+            t("methods_col_derivation", lang): (indicator_derivation(r["indicator_id"], lang)
+                                                or t("methods_kind_input", lang)),
             t("methods_col_higher_is_better", lang): vocab_label("yes_no", r["higher_is_better"], lang),
         } for r in in_area]), label=area_label(area_id, lang), wrap=True, max_rows=len(in_area))
     st.caption(t("methods_derivation_note", lang))

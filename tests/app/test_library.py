@@ -151,6 +151,23 @@ def test_every_catalogue_label_exists_in_three_languages():
             assert i18n.context_label(r["variable"], lang)
 
 
+def test_every_derived_indicator_has_its_formula_in_three_languages_with_the_same_codes():
+    """A derived indicator's formula is read in the page's language; the codes in it (which the
+    Methods page says the formulas use) are the same in every language, and name catalogue things."""
+    known = ({r["indicator_id"] for r in catalogue.indicators()}
+             | {r["variable"] for r in catalogue.context_variables()})
+    for r in catalogue.indicators():
+        formulas = {lang: i18n.indicator_derivation(r["indicator_id"], lang) for lang in i18n.LANGUAGES}
+        if r["kind"] == "input":
+            assert formulas == {lang: "" for lang in i18n.LANGUAGES}, r["indicator_id"]
+            continue
+        assert all(formulas.values()), (r["indicator_id"], formulas)
+        assert formulas["es"] != formulas["en"] or not re.search(r"\b[a-z]+ [a-z]+\b", formulas["en"]), formulas
+        codes = {lang: re.findall(r"\b[a-z0-9]+(?:_[a-z0-9]+)+\b", f) for lang, f in formulas.items()}
+        assert codes["es"] == codes["pt"] == codes["en"], (r["indicator_id"], codes)
+        assert set(codes["en"]) <= known, (r["indicator_id"], set(codes["en"]) - known)
+
+
 def test_t_formats_and_fails_loudly():
     assert i18n.t("n_equals", "pt", n="3") == "n = 3"
     assert i18n.t("page_overview", "en") == "Overview"

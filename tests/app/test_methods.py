@@ -50,7 +50,7 @@ def test_indicator_catalogue_reads_by_area_with_every_definition_and_formula(bun
         rows = [i for i in indicators if i["area_id"] == area["area_id"]]
         assert list(table["Código"]) == [i["indicator_id"] for i in rows]
         assert list(table["Definição"]) == [i["definition_pt"] for i in rows]
-        assert list(table["Cálculo"]) == [i["derivation"] or "Dado de entrada" for i in rows]
+        assert list(table["Cálculo"]) == [i["derivation_pt"] or "Dado de entrada" for i in rows]
 
 
 def test_area_filter_changes_the_catalogue_and_is_restored_from_the_url(bundled_db):
