@@ -58,6 +58,13 @@ def fact_fields() -> tuple[dict[str, str], ...]:
 
 
 @lru_cache(maxsize=None)
+def fact_units() -> dict[str, dict[str, str]]:
+    """The unit words of the reference facts as their researchers typed them ('per 100k'), with
+    their kind (date, month, year or quantity: how a value is shown) and labels."""
+    return {r["unit"]: r for r in _read("fact_units.csv")}
+
+
+@lru_cache(maxsize=None)
 def vocabulary() -> tuple[dict[str, str], ...]:
     return tuple(sorted(_read("vocabulary.csv"), key=lambda r: (r["domain"], int(r["order"]))))
 

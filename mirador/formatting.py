@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import math
+import re
 from typing import Any
 
 from babel import Locale
@@ -16,7 +17,7 @@ from babel.dates import format_date as _babel_date
 from babel.dates import format_skeleton as _babel_skeleton
 from babel.numbers import parse_pattern as _babel_number_pattern
 
-from mirador.i18n import normalise_language, t
+from mirador.i18n import fact_unit_kind, normalise_language, t
 
 BABEL_LOCALES = {"es": "es_ES", "pt": "pt_PT", "en": "en"}
 
@@ -123,3 +124,32 @@ def datetime(value: dt.datetime | None, lang: str) -> str:
         value = value.astimezone(dt.timezone.utc)
     return f"{date(value.date(), lang)}, {value:%H:%M} UTC"
 
+
+
+# A reference fact's value is text as its researcher typed it from the source, in the facts
+# file's convention (decimal point, no grouping: '230.49', '43961'). Only values that read one
+# way are shown in the reader's format: a whole number, or a point followed by other than three
+# digits. '1.000' could be a thousand typed the Spanish way, so it stays as typed (etl/parse.py
+# refuses the same shape in a number column).
+_PLAIN_NUMBER = re.compile(r"\d+(?:\.(\d{1,2}|\d{4,}))?")
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ISO_MONTH = re.compile(r"\d{4}-\d{2}")
+
+
+def fact_value(text: str | None, unit: str | None, lang: str) -> str:
+    """A reference fact's value for a reader: a plain quantity in the language's number format
+    ('43961' -> '43.961', '230.49' -> '230,49' in es), an ISO date or month as a date, the rest
+    (names, ranges, years, notes) as typed."""
+    if text is None:
+        return ""
+    kind = fact_unit_kind(unit)
+    try:
+        if kind == "quantity" and (match := _PLAIN_NUMBER.fullmatch(text)):
+            return number(float(text), lang, len(match.group(1) or ""))
+        if kind == "date" and _ISO_DAY.fullmatch(text):
+            return date(dt.date.fromisoformat(text), lang)
+        if kind == "month" and _ISO_MONTH.fullmatch(text):
+            return date(dt.date.fromisoformat(f"{text}-01"), lang, "month")
+    except ValueError:  # '2019-13-01': not a date after all, shown as typed
+        pass
+    return text

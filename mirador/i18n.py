@@ -127,6 +127,21 @@ def fact_field_label(field: str, lang: str) -> str:
     return catalogue.label(row, lang) if row else str(field).replace("_", " ")
 
 
+def fact_unit_label(unit: str | None, lang: str) -> str:
+    """A reference fact's unit word in `lang` ('per 100k' -> 'por 100.000 hab.'); a word missing
+    from `catalogue/fact_units.csv` (a newer facts file) is shown as typed; no unit, ""."""
+    if not unit:
+        return ""
+    row = catalogue.fact_units().get(unit)
+    return catalogue.label(row, lang) if row else unit
+
+
+def fact_unit_kind(unit: str | None) -> str | None:
+    """'date', 'month', 'year' or 'quantity' for a catalogued unit word; None otherwise."""
+    row = catalogue.fact_units().get(unit or "")
+    return row["kind"] if row else None
+
+
 def fact_field_order(field: str) -> int:
     """Position of a fact field in the catalogue (reading order); unknown fields last."""
     order = list(_by_key("fact_field"))

@@ -7,7 +7,7 @@ import catalogue
 from mirador import components, figures, literal, palette, peers, presentation, progress, queries, state
 from mirador import formatting as fmt
 from mirador.report import one_pager
-from mirador.i18n import (area_label, criterion_label, fact_field_label, fact_field_order,
+from mirador.i18n import (area_label, criterion_label, fact_field_label, fact_field_order, fact_unit_label,
                           indicator_label, indicator_unit, institution_label, t, vocab_label)
 
 lang = state.language()
@@ -184,24 +184,25 @@ def facts_section() -> None:
     if not facts.height:
         st.info(t("no_data_for_selection", lang))
     else:
-        fields = facts["field"].unique().to_list()
         source = t("col_source", lang)
+        confidence = {c: t(f"profile_confidence_{c}", lang) for c in ("high", "medium", "low")}
         # Read whole: each fact beside its quote and its source's link (a grid cut the quote and
         # left the link and the confidence out of view at 1280 px). A dozen or so an institution,
-        # every one read whole however many there are.
+        # every one read whole however many there are. Values, units and "undated" in the
+        # reader's language; the quote stays in the source's.
+        columns = (
+            (t("profile_col_field", lang), lambda f: fact_field_label(f["field"], lang)),
+            (t("col_value", lang), lambda f: fmt.fact_value(f["value"], f["unit"], lang)),
+            (t("profile_col_unit", lang), lambda f: fact_unit_label(f["unit"], lang)),
+            (t("col_year", lang), lambda f: t("profile_fact_undated", lang) if f["year"] == "undated" else f["year"]),
+            (t("profile_col_quote", lang), lambda f: f["quote"]),
+            (source, lambda f: f["source_url"]),
+            (t("profile_col_confidence", lang), lambda f: confidence.get(f["confidence"], f["confidence"])),
+        )
+        rows = sorted(facts.iter_rows(named=True), key=lambda f: (fact_field_order(f["field"]), f["year"] or ""))
         components.small_table(
-            facts.sort(pl.col("field").replace_strict({f: fact_field_order(f) for f in fields},
-                                                      return_dtype=pl.Int64), "year")
-            .select(
-                pl.col("field").replace_strict({f: fact_field_label(f, lang) for f in fields},
-                                               return_dtype=pl.String).alias(t("profile_col_field", lang)),
-                pl.col("value").alias(t("col_value", lang)),
-                pl.col("unit").alias(t("profile_col_unit", lang)),
-                pl.col("year").alias(t("col_year", lang)),
-                pl.col("quote").alias(t("profile_col_quote", lang)),
-                pl.col("source_url").alias(source),
-                pl.col("confidence").replace({c: t(f"profile_confidence_{c}", lang) for c in ("high", "medium", "low")})
-                .alias(t("profile_col_confidence", lang))),
+            pl.DataFrame({name: [cell(f) for f in rows] for name, cell in columns},
+                         schema={name: pl.String for name, _ in columns}),
             label=t("tab_facts", lang), wrap=True, links=(source,), max_rows=max(facts.height, 1))
 
 

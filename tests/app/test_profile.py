@@ -92,14 +92,44 @@ def test_reference_facts_with_links_and_confidence(bundled_db):
     facts = next(t for t in small_tables(at, hrefs=True) if "Citação" in t.columns)
     shown = next(t for t in small_tables(at) if "Citação" in t.columns)
     row = facts[facts["Dado"] == "Ratificação do OPCAT"].iloc[0]  # label, not the code opcat_ratification
-    assert row["Valor"] == "2006-09-14"
     given = [r for r in csv.DictReader(FACTS.open(encoding="utf-8"))
              if (r["iso3"], r["field"]) == ("PER", "opcat_ratification")]
+    assert given[0]["value"] == "2006-09-14" and row["Valor"] == "14 de setembro de 2006"
     assert row["Fonte"] == given[0]["source_url"] and row["Citação"] == given[0]["quote"]
     # The link reads as its site's name.
     assert shown[shown["Dado"] == "Ratificação do OPCAT"].iloc[0]["Fonte"] == urlparse(given[0]["source_url"]).hostname.removeprefix("www.")
     assert len(facts) == sum(1 for r in csv.DictReader(FACTS.open(encoding="utf-8")) if r["iso3"] == "PER")
     assert set(facts["Confiança"]) <= {"Alta", "Média", "Baixa"}
+
+
+@pytest.mark.parametrize("lang, group, decimal", [("es", ".", ","), ("pt", "\u00a0", ","), ("en", ",", ".")])
+def test_reference_facts_read_in_the_page_language_except_the_quote(bundled_db, lang, group, decimal):
+    """A Spanish reader saw '230.49', '43961', 'persons' and 'undated' on a Spanish page. Every
+    fact of the nine institutions: its unit in the page's language (catalogue/fact_units.csv),
+    a plain number in the page's number format and worth what the file says, the quote as typed."""
+    with (REPO / "catalogue" / "fact_units.csv").open(encoding="utf-8") as f:
+        units = {r["unit"]: r for r in csv.DictReader(f)}
+    given = list(csv.DictReader(FACTS.open(encoding="utf-8")))
+    header = {"es": ("Dato", "Valor", "Unidad", "Año", "Cita"), "pt": ("Dado", "Valor", "Unidade", "Ano", "Citação"),
+              "en": ("Fact", "Value", "Unit", "Year", "Quote")}[lang]
+    undated = {"es": "sin fecha", "pt": "sem data", "en": "undated"}[lang]
+    numbers_checked = 0
+    for iso3 in sorted({r["iso3"] for r in given}):
+        facts = next(t for t in small_tables(run_page(PAGE, lang=lang, c=iso3, tab="facts")) if header[4] in t.columns)
+        for _, row in facts.iterrows():
+            # The quote is the key back to the input row: verbatim, in the source's language.
+            source_row = next(r for r in given if r["iso3"] == iso3 and r["quote"] == row[header[4]])
+            unit = source_row["unit"]
+            assert row[header[2]] == (units[unit][f"label_{lang}"] if unit else ""), (iso3, unit)
+            assert row[header[3]] == (undated if source_row["year"] == "undated" else source_row["year"])
+            value = source_row["value"]
+            if unit and units[unit]["kind"] == "quantity" and value.replace(".", "", 1).isdigit() \
+                    and not (value.count(".") and len(value.split(".")[1]) == 3):
+                shown = row[header[1]]
+                assert float(shown.replace(group, "").replace(decimal, ".")) == float(value), (iso3, value, shown)
+                assert len(shown.split(decimal)[1]) == len(value.split(".")[1]) if "." in value else decimal not in shown
+                numbers_checked += 1
+    assert numbers_checked >= 30  # the bundled facts hold 39 plain numbers, some on a year unit
 
 
 def test_autonomy_tab_reads_each_criterion_in_the_matrix_order_with_its_assessment(bundled_db):

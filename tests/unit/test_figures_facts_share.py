@@ -11,6 +11,7 @@ import pytest
 
 import catalogue
 from mirador import figures, i18n, palette, state
+from mirador import formatting as fmt
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 NINE = ("CHL", "CRI", "ECU", "MEX", "PAN", "PER", "PRT", "ESP", "URY")
@@ -26,6 +27,43 @@ def test_every_bundled_fact_field_has_labels_in_three_languages():
     for field in fields:
         for lang in ("es", "pt", "en"):
             assert labelled[field][f"label_{lang}"].strip(), (field, lang)
+
+
+def test_every_bundled_fact_unit_has_a_kind_and_labels_in_three_languages():
+    with open(REPO_ROOT / "data" / "input" / "reference_facts.csv", encoding="utf-8", newline="") as f:
+        used = {row["unit"] for row in csv.DictReader(f) if row["unit"]}
+    units = catalogue.fact_units()
+    assert used and not used - set(units), sorted(used - set(units))
+    for unit, row in units.items():
+        assert row["kind"] in {"date", "month", "year", "quantity"}, unit
+        assert all(row[f"label_{lang}"].strip() for lang in ("es", "pt", "en")), unit
+    # A newer facts file's unit word reads as typed rather than failing the page.
+    assert i18n.fact_unit_label("judges", "es") == "judges" and i18n.fact_unit_label(None, "es") == ""
+
+
+@pytest.mark.parametrize("text, unit, lang, shown", [
+    ("43961", "persons", "es", "43.961"),
+    ("230.49", "per 100k", "es", "230,49"),
+    ("230.49", "per 100k", "en", "230.49"),
+    ("508.00", "per 100k", "pt", "508,00"),       # the decimals as typed
+    ("2009", "year", "es", "2009"),               # a year is never grouped
+    ("2011/2012", "year", "es", "2011/2012"),
+    ("1988-09-30", "date", "es", "30 de septiembre de 1988"),
+    ("2020-05", "month", "pt", "maio de 2020"),
+    ("2019-13-01", "date", "es", "2019-13-01"),   # not a date: as typed
+    ("17 (11 supervision + 6 follow-up)", "reports", "es", "17 (11 supervision + 6 follow-up)"),
+    ("12867", "judges", "es", "12867"),           # a unit not in the catalogue: as typed
+    ("12867", None, "es", "12867"),
+])
+def test_a_fact_value_reads_in_the_page_format_only_where_it_reads_one_way(text, unit, lang, shown):
+    assert fmt.fact_value(text, unit, lang) == shown
+
+
+@pytest.mark.parametrize("text", ["1.000", "12.345", "1,000", "1.234,5", "1,5"])
+def test_a_fact_value_that_reads_two_ways_is_shown_as_typed(text):
+    """'1.000' is 1 in the facts file's convention and 1000 to a Spanish clerk: never reformatted."""
+    for lang in ("es", "pt", "en"):
+        assert fmt.fact_value(text, "persons", lang) == text
 
 
 def test_fact_field_catalogue_has_unique_fields():
