@@ -62,6 +62,7 @@ VOCAB_COLUMNS = {
     "assessment": "assessment", "implementation_status": "implementation_status",
     "place_type": "place_type", "theme": "theme", "authority": "authority", "basis": "basis",
     "data_status": "data_status", "npm_type": "npm_type", "response": "response",
+    "status_a": "data_status", "status_b": "data_status",  # the two ends of a change
 }
 MAX_SOURCES_SHOWN = 3
 MANY_MISSING_LISTED = 12  # more institutions without data than this: counted, listed on request
@@ -316,6 +317,30 @@ def blank_missing_text(table: pl.DataFrame) -> pl.DataFrame:
     return table.with_columns(pl.col(c).cast(pl.String).fill_null(MISSING_CELL) for c in text_cols)
 
 
+GRID_MAX_DECIMALS = 2
+
+
+def grid_decimals(values: pl.Series) -> int:
+    """The fewest decimals (0, 1 or 2) that show every value of a column as it rounds to two."""
+    known = values.drop_nulls().drop_nans() if values.dtype.is_float() else values.drop_nulls()
+    for decimals in range(GRID_MAX_DECIMALS):
+        if (known.round(GRID_MAX_DECIMALS) == known.round(decimals)).all():
+            return decimals
+    return GRID_MAX_DECIMALS
+
+
+def decimal_formats(table: pl.DataFrame) -> dict:
+    """Every decimal column of a grid with at most two decimals, the same in every row.
+
+    The grid's own format shows up to four decimals and drops trailing zeros: an implementation
+    share of 9.90099 % read "9.901", which a reader of es/pt takes for nine thousand nine
+    hundred and one (there the point groups thousands), and 28.125 read "28.125". With one or
+    two decimals a point cannot be taken for a group of three digits. The numbers stay numbers
+    (the grid sorts them); downloads keep every digit."""
+    return {name: st.column_config.NumberColumn(format=f"%.{grid_decimals(table[name])}f")
+            for name, dtype in table.schema.items() if dtype.is_float()}
+
+
 def table_column_config(table: pl.DataFrame, lang: str) -> dict:
     """Date columns as dates (no 00:00:00) and timestamps with minutes, per language."""
     lang = i18n.normalise_language(lang)
@@ -336,7 +361,8 @@ def dataframe(table: pl.DataFrame, lang: str, *, column_config: dict | None = No
     table = blank_missing_text(table)
     kwargs.setdefault("hide_index", True)
     kwargs.setdefault("width", "stretch")
-    shown = st.dataframe(table, column_config={**table_column_config(table, lang), **(column_config or {})},
+    shown = st.dataframe(table, column_config={**decimal_formats(table), **table_column_config(table, lang),
+                                               **(column_config or {})},
                          placeholder=MISSING_CELL, **kwargs)
     print_table_note(table.height, kwargs.get("height", "auto"), lang)
     return shown

@@ -110,7 +110,10 @@ def change_section() -> None:
     score_b = all_scores.filter(pl.col("year") == year_b).select(
         "iso3", pl.col("autonomy_score").alias("value_b"), pl.col("data_status").alias("status_b"),
         "data_status")
-    change = pl.DataFrame({"iso3": chosen}).join(score_a, on="iso3", how="left").join(score_b, on="iso3", how="left")
+    # Each end's year in every row of the table (and its CSV), so "A" and "B" read as years.
+    change = (pl.DataFrame({"iso3": chosen}).join(score_a, on="iso3", how="left").join(score_b, on="iso3", how="left")
+              .select("iso3", pl.lit(year_a).alias("year_a"), "value_a", "status_a",
+                      pl.lit(year_b).alias("year_b"), "value_b", "status_b", "data_status"))
     change_title = t("change_title", lang, a=year_a, b=year_b)
     components.chart_block(
         figures.dumbbell(change, title=change_title, unit="score", lang=lang, year_a=year_a, year_b=year_b,

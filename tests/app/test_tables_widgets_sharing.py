@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from page_runner import open_data_tables, run_page, small_tables
+from page_runner import SECTION_TABS, open_data_tables, open_section, run_page, small_tables
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -63,6 +64,49 @@ def test_no_missing_value_shows_as_none_or_nan(bundled_db, page, params):
     at = open_data_tables(run_page(page, **params))  # the charts' "show data" tables too
     assert at.dataframe or small_tables(at), f"{page} shows no table"
     assert not _table_problems(at)
+
+
+CODE_LIKE = re.compile(r"[a-z0-9]+(?:_[a-z0-9]+)+")  # share_implemented, n_at_risk, status_a
+
+
+@pytest.mark.parametrize("lang", ["es", "pt"])
+@pytest.mark.parametrize("page", [*SECTION_TABS, "pages/overview.py", "pages/compare.py"])
+def test_every_table_header_is_words_in_the_page_language(bundled_db, page, lang):
+    """Every tab, every chart's "show data" table opened (their CSVs share the headers): no
+    column reads as a database code. Recommendations' age, time and acceptance tables and
+    Autonomy's change table showed n_at_risk, share_implemented, acceptance_rate, status_a..."""
+    headers = []
+    for tab in SECTION_TABS.get(page, (None,)):
+        at = run_page(page, lang=lang)
+        at = open_data_tables(open_section(at, tab) if tab else at)
+        headers += [(tab, str(c)) for df in at.dataframe for c in df.value.columns]
+        headers += [(tab, str(c)) for df in small_tables(at) for c in df.columns]
+    assert len(headers) > 5, (page, headers)
+    assert not [(tab, h) for tab, h in headers if CODE_LIKE.fullmatch(h)]
+
+
+@pytest.mark.parametrize("page", [*SECTION_TABS, "pages/overview.py", "pages/compare.py"])
+def test_no_grid_shows_a_decimal_a_reader_of_es_could_take_for_thousands(bundled_db, page):
+    """Every tab, every chart's "show data" grid opened, in es: each column of decimals is drawn
+    with a printf format of at most two decimals. The grid's own format showed 9.90099 as
+    "9.901" (nine thousand nine hundred and one, where the point groups thousands)."""
+    decimal_columns = 0
+    for tab in SECTION_TABS.get(page, (None,)):
+        at = run_page(page, lang="es")
+        at = open_data_tables(open_section(at, tab) if tab else at)
+        for grid in at.dataframe:
+            config = json.loads(grid.proto.columns)
+            for name, dtype in grid.value.dtypes.items():
+                values = grid.value[name].dropna()
+                if dtype.kind != "f" or (values == values.round()).all():
+                    continue  # whole numbers (an integer column with gaps arrives as floats) show no point
+                decimal_columns += 1
+                number_format = (config.get(f"name:{name}") or config.get(name) or {}).get("type_config", {}).get("format")
+                assert number_format in ("%.0f", "%.1f", "%.2f", "%d"), (tab, name, number_format)
+                shown = [number_format % v for v in values]
+                assert not [text for text in shown if re.fullmatch(r"\d+\.\d{3}", text)], (tab, name)
+    if page in ("pages/resources.py", "pages/recommendations.py", "pages/autonomy.py"):
+        assert decimal_columns, page  # the check saw the grids it is about
 
 
 def test_profile_reference_facts_blank_where_the_source_gave_no_unit(bundled_db):
