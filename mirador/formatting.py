@@ -125,7 +125,6 @@ def datetime(value: dt.datetime | None, lang: str) -> str:
     return f"{date(value.date(), lang)}, {value:%H:%M} UTC"
 
 
-
 # A reference fact's value is text as its researcher typed it from the source, in the facts
 # file's convention (decimal point, no grouping: '230.49', '43961'). Only values that read one
 # way are shown in the reader's format: a whole number, or a point followed by other than three
