@@ -60,9 +60,13 @@ def _cell(indicator_id: str, iso3: str) -> str:
     if r is None:
         return fmt.no_data(lang)
     text = fmt.value(r["value"], indicator_unit(indicator_id), lang)
+    # A narrow cell breaks only between the value (with its mark) and its count: a wrapped
+    # "(n =" / "150)" read as two figures, and a mark alone on a line as belonging to nothing.
+    if palette.is_illustrative(r["data_status"]):
+        text += f"\u00a0{palette.ILLUSTRATIVE_MARK}"
     if r["n"] is not None and indicator_unit(indicator_id) == "percent":
-        text += f" ({t('n_equals', lang, n=fmt.integer(r['n'], lang))})"
-    return text + (f" {palette.ILLUSTRATIVE_MARK}" if palette.is_illustrative(r["data_status"]) else "")
+        text += " (" + t("n_equals", lang, n=fmt.integer(r["n"], lang)).replace(" ", "\u00a0") + ")"
+    return text
 
 
 # Read across, every institution in view (a grid beside the sidebar cut the third at 1280 px).

@@ -55,7 +55,9 @@ def test_url_restores_institutions_indicators_year(bundled_db):
     table = _table(at)
     assert list(table.columns) == ["Indicator", "Unit", "Peru", "Mexico"]
     # PER 2019, public records only (issue 12): 48 implemented of 124 with status information
-    assert table.iloc[0]["Peru"] == "38.7% (n = 124) †"
+    # The value keeps its mark and the count stays whole (no-break spaces): a cell breaks only
+    # between them ("(n =" / "124)" read as two figures).
+    assert table.iloc[0]["Peru"] == "38.7%\u00a0† (n\u00a0=\u00a0124)"
     assert chart_titles(at) == ["<b>Implementation rate, 2019</b>"]
 
 
@@ -64,7 +66,7 @@ def test_year_and_trend_toggle_change_what_is_shown(bundled_db):
     assert len(at.get("plotly_chart")) == 2  # bars for the year + lines over the years
     at.selectbox(key="qp_y").select(2018).run()
     assert "Comparison, 2018" in [h.value for h in at.header]
-    assert _table(at).iloc[0]["Peru"] == "35.9% (n = 117) †"  # PER 2018 public: 42 of 117
+    assert _table(at).iloc[0]["Peru"] == "35.9%\u00a0† (n\u00a0=\u00a0117)"  # PER 2018 public: 42 of 117
     at.toggle(key="qp_tr").set_value(False).run()
     assert chart_titles(at) == ["<b>Implementation rate, 2018</b>"]
 
