@@ -1,4 +1,5 @@
-"""Overview: a card per institution, the two-panel map, the OPCAT timeline, sources."""
+"""Overview: a card per institution, then the two-panel map, the OPCAT timeline and the sources
+in section tabs."""
 import polars as pl
 import streamlit as st
 
@@ -118,36 +119,45 @@ else:
                 lines.append(f"- {t('latest_year_with_data', lang)}: **{fmt.year(latest_any.get(iso3), lang)}**")
                 st.markdown("\n".join(lines))
 
-# ---- map
-st.header(t("section_map", lang))
-map_indicator = state.selectbox("i", t("map_indicator", lang), MAP_INDICATORS, MAP_INDICATORS[0],
-                                format_func=lambda m: measure_label(m, lang))
-map_year = queries.latest_complete_year(map_indicator)
-map_data = queries.series(map_indicator).filter(pl.col("year") == (map_year or 0))
-map_title = t("title_indicator_year", lang, indicator=indicator_label(map_indicator, lang), year=map_year)
-components.chart_block(
-    figures.choropleth_panels(map_data, queries.boundaries(), title=map_title,
-                              unit=indicator_unit(map_indicator), lang=lang, n_col="n",
-                              side_by_side=presentation.is_on()),
-    title=map_title, data=map_data, lang=lang, key="overview_map", unit=indicator_unit(map_indicator))
-components.missing_data_note(institutions, map_data, map_year, lang, key="overview")
+# ---- the map, the OPCAT timeline and the sources in section tabs, only the open one built
+# (issue #11: the three drawn one under the other made the landing page's cold open 1.6x the
+# floor's and a switch back to it the app's slowest; each is one click away and in the URL).
+def map_section() -> None:
+    map_indicator = state.selectbox("i", t("map_indicator", lang), MAP_INDICATORS, MAP_INDICATORS[0],
+                                    format_func=lambda m: measure_label(m, lang))
+    map_year = queries.latest_complete_year(map_indicator)
+    map_data = queries.series(map_indicator).filter(pl.col("year") == (map_year or 0))
+    map_title = t("title_indicator_year", lang, indicator=indicator_label(map_indicator, lang), year=map_year)
+    components.chart_block(
+        figures.choropleth_panels(map_data, queries.boundaries(), title=map_title,
+                                  unit=indicator_unit(map_indicator), lang=lang, n_col="n",
+                                  side_by_side=presentation.is_on()),
+        title=map_title, data=map_data, lang=lang, key="overview_map", unit=indicator_unit(map_indicator))
+    components.missing_data_note(institutions, map_data, map_year, lang, key="overview")
 
-# ---- timeline
-st.header(t("section_timeline", lang))
-institution_rows = queries.institutions()
-timeline_title = t("timeline_title", lang)
-components.chart_block(
-    figures.timeline(institution_rows, title=timeline_title, lang=lang,
-                     ends=components.chart_ends(len(institutions), lang)),
-    title=timeline_title, lang=lang, key="overview_timeline",
-    data=institution_rows.select("iso3", "institution_name", "opcat_ratification_date",
-                                 "npm_designation_date", "npm_operational_date",
-                                 "data_status", "source"))
 
-# ---- data as of, sources
-st.header(t("section_sources", lang))
-st.caption(components.data_as_of_text(lang))
-st.markdown(t("sources_intro", lang))
-sources_shown, link_config = components.link_column(
-    components.data_table(components.sources_table(queries.sources(), lang), lang), t("col_source", lang), lang)
-components.dataframe(sources_shown, lang, column_config=link_config)
+def timeline_section() -> None:
+    institution_rows = queries.institutions()
+    timeline_title = t("timeline_title", lang)
+    components.chart_block(
+        figures.timeline(institution_rows, title=timeline_title, lang=lang,
+                         ends=components.chart_ends(len(institutions), lang)),
+        title=timeline_title, lang=lang, key="overview_timeline",
+        data=institution_rows.select("iso3", "institution_name", "opcat_ratification_date",
+                                     "npm_designation_date", "npm_operational_date",
+                                     "data_status", "source"))
+
+
+def sources_section() -> None:
+    st.caption(components.data_as_of_text(lang))
+    st.markdown(t("sources_intro", lang))
+    sources_shown, link_config = components.link_column(
+        components.data_table(components.sources_table(queries.sources(), lang), lang), t("col_source", lang), lang)
+    components.dataframe(sources_shown, lang, column_config=link_config)
+
+
+components.section_tabs("tab", [
+    components.Section("map", t("section_map", lang), map_section),
+    components.Section("timeline", t("section_timeline", lang), timeline_section),
+    components.Section("sources", t("section_sources", lang), sources_section),
+], lang)

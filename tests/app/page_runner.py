@@ -43,6 +43,7 @@ def chart_titles(at: AppTest) -> list[str]:
 # The section tabs of each page (components.section_tabs, URL key `tab`), in their order; Compare
 # has one per chosen indicator. `section_codes` checks the page draws as many tabs as listed.
 SECTION_TABS = {
+    "pages/overview.py": ("map", "timeline", "sources"),
     "pages/resources.py": ("ranking", "map", "trend"),
     "pages/autonomy.py": ("matrix", "score", "evidence", "criteria", "change"),
     "pages/recommendations.py": ("by_age", "time", "acceptance", "rates", "status", "trend", "breakdown",

@@ -70,7 +70,7 @@ CODE_LIKE = re.compile(r"[a-z0-9]+(?:_[a-z0-9]+)+")  # share_implemented, n_at_r
 
 
 @pytest.mark.parametrize("lang", ["es", "pt"])
-@pytest.mark.parametrize("page", [*SECTION_TABS, "pages/overview.py", "pages/compare.py"])
+@pytest.mark.parametrize("page", [*SECTION_TABS, "pages/compare.py"])
 def test_every_table_header_is_words_in_the_page_language(bundled_db, page, lang):
     """Every tab, every chart's "show data" table opened (their CSVs share the headers): no
     column reads as a database code. Recommendations' age, time and acceptance tables and
@@ -85,7 +85,7 @@ def test_every_table_header_is_words_in_the_page_language(bundled_db, page, lang
     assert not [(tab, h) for tab, h in headers if CODE_LIKE.fullmatch(h)]
 
 
-@pytest.mark.parametrize("page", [*SECTION_TABS, "pages/overview.py", "pages/compare.py"])
+@pytest.mark.parametrize("page", [*SECTION_TABS, "pages/compare.py"])
 def test_no_grid_shows_a_decimal_a_reader_of_es_could_take_for_thousands(bundled_db, page):
     """Every tab, every chart's "show data" grid opened, in es: each column of decimals is drawn
     with a printf format of at most two decimals. The grid's own format showed 9.90099 as
@@ -205,8 +205,9 @@ def test_share_box_gives_the_view_link_and_a_presentation_link(bundled_db):
     assert [e.label for e in at.sidebar.expander] == ["🔗 Partilhar esta vista"]
     assert not at.sidebar.code  # built once opened
     link, present = [c.value for c in _open_share_box(at).sidebar.code]
-    assert link.endswith("?lang=pt&i=autonomy_score")
-    assert present.endswith("?lang=pt&i=autonomy_score&present=1&embed=true")
+    # The overview's open section tab (map, its first) travels with the view, as on every page.
+    assert link.endswith("?lang=pt&i=autonomy_score&tab=map")
+    assert present.endswith("?lang=pt&i=autonomy_score&tab=map&present=1&embed=true")
 
 
 def test_share_link_follows_a_widget_change_in_the_same_run(bundled_db):
