@@ -79,6 +79,45 @@ def test_the_catalogue_is_what_its_script_builds():
 
 
 # --------------------------------------------------------------------------- boundaries
+def _decoded_arcs(topology: dict) -> list[list[tuple[int, int]]]:
+    """Absolute quantized points of every arc (written here, not taken from the build script)."""
+    arcs = []
+    for arc in topology["arcs"]:
+        x = y = 0
+        points = []
+        for dx, dy in arc:
+            x, y = x + dx, y + dy
+            points.append((x, y))
+        arcs.append(points)
+    return arcs
+
+
+@pytest.mark.parametrize("resolution", ["50m", "110m"])
+def test_plotly_base_maps_are_what_their_script_builds_and_keep_every_border(resolution):
+    """static/topojson is rebuilt from world-atlas by its script (the 1:50m arcs simplified:
+    the overview's cold open spent ~0.2 s converting them): same objects, same number of arcs,
+    each arc starting and ending where the original does, so neighbouring countries still share
+    their borders and no shape opens; only points between an arc's ends go."""
+    script = REPO / "data" / "boundaries" / "build_plotly_topojson.py"
+    spec = importlib.util.spec_from_file_location("build_plotly_topojson", script)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    source = json.loads((REPO / "data" / "boundaries" / "world-atlas" / f"countries-{resolution}.json").read_text())
+    served_path = REPO / "static" / "topojson" / f"world_{resolution}.json"
+    served = json.loads(served_path.read_text())
+    assert served == module.plotly_topology(source, module.SIMPLIFY_DEG[resolution])
+    assert {k: served["objects"][k] for k in ("countries", "land")} == {k: source["objects"][k] for k in ("countries", "land")}
+    before, after = _decoded_arcs(source), _decoded_arcs(served)
+    assert len(before) == len(after)
+    assert [(a[0], a[-1]) for a in after] == [(b[0], b[-1]) for b in before]
+    assert all(set(a) <= set(b) for a, b in zip(after, before))  # points kept, none moved or added
+    if resolution == "50m":
+        assert sum(map(len, after)) < 0.7 * sum(map(len, before))
+        assert served_path.stat().st_size < 550_000
+    else:
+        assert after == before
+
+
 def test_every_catalogue_country_has_a_valid_boundary_and_the_file_stays_small():
     from shapely.geometry import shape
 
