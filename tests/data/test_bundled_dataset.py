@@ -305,4 +305,6 @@ def test_plotly_base_maps_have_every_layer_plotly_draws():
         base = json.loads((REPO / "static" / "topojson" / f"world_{resolution}.json").read_text())
         source = json.loads((REPO / "data" / "boundaries" / "world-atlas" / f"countries-{resolution}.json").read_text())
         assert {"coastlines", "land", "ocean", "lakes", "rivers", "countries", "subunits"} <= set(base["objects"])
-        assert base["arcs"] == source["arcs"] and base["objects"]["countries"] == source["objects"]["countries"]
+        # Same countries; the 1:50m arcs are simplified (checked in tests/unit/test_world_maps.py).
+        assert base["objects"]["countries"] == source["objects"]["countries"]
+        assert len(base["arcs"]) == len(source["arcs"])
