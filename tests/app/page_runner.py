@@ -70,6 +70,14 @@ def open_section(at: AppTest, code: str) -> AppTest:
     return at
 
 
+def every_section_with_data_tables(page: str, **params):
+    """(tab code, AppTest) for each section tab of `page` (None on a page without tabs), each
+    opened in a fresh run with every chart's "show data" table opened too."""
+    for code in SECTION_TABS.get(page, (None,)):
+        at = run_page(page, **params)
+        yield code, open_data_tables(open_section(at, code) if code else at)
+
+
 def open_data_tables(at: AppTest) -> AppTest:
     """A click on every chart's "show data" expander (built only once opened)."""
     for key in [k for k in at.session_state if str(k).startswith("show_data_")]:

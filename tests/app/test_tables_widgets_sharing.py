@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from page_runner import SECTION_TABS, open_data_tables, open_section, run_page, small_tables
+from page_runner import SECTION_TABS, every_section_with_data_tables, open_data_tables, run_page, small_tables
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -76,9 +76,7 @@ def test_every_table_header_is_words_in_the_page_language(bundled_db, page, lang
     column reads as a database code. Recommendations' age, time and acceptance tables and
     Autonomy's change table showed n_at_risk, share_implemented, acceptance_rate, status_a..."""
     headers = []
-    for tab in SECTION_TABS.get(page, (None,)):
-        at = run_page(page, lang=lang)
-        at = open_data_tables(open_section(at, tab) if tab else at)
+    for tab, at in every_section_with_data_tables(page, lang=lang):
         headers += [(tab, str(c)) for df in at.dataframe for c in df.value.columns]
         headers += [(tab, str(c)) for df in small_tables(at) for c in df.columns]
     assert len(headers) > 5, (page, headers)
@@ -91,9 +89,7 @@ def test_no_grid_shows_a_decimal_a_reader_of_es_could_take_for_thousands(bundled
     with a printf format of at most two decimals. The grid's own format showed 9.90099 as
     "9.901" (nine thousand nine hundred and one, where the point groups thousands)."""
     decimal_columns = 0
-    for tab in SECTION_TABS.get(page, (None,)):
-        at = run_page(page, lang="es")
-        at = open_data_tables(open_section(at, tab) if tab else at)
+    for tab, at in every_section_with_data_tables(page, lang="es"):
         for grid in at.dataframe:
             config = json.loads(grid.proto.columns)
             for name, dtype in grid.value.dtypes.items():
